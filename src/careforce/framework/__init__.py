@@ -1,0 +1,1 @@
+"""The competency framework: roles, tasks, delegation rules (bundled default and user files)."""
