@@ -1,0 +1,87 @@
+"""The data quality use case: gaps in the data are an output, never hidden."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import polars as pl
+from rich.console import Console
+from rich.table import Table
+
+from careforce.ingest.quality import QualityReport, assess_quality
+from careforce.services.database import open_database
+from careforce.store.unit_of_work import UnitOfWork
+
+
+@dataclasses.dataclass(frozen=True)
+class QualityOutcome:
+    census_date: dt.date
+    report: QualityReport
+
+    def sections(self) -> dict[str, pl.DataFrame]:
+        """Title -> table, in the report's order (for the HTML report and the terminal)."""
+        out: dict[str, pl.DataFrame] = {}
+        for field in dataclasses.fields(self.report):
+            value = getattr(self.report, field.name)
+            if isinstance(value, pl.DataFrame):
+                out[field.name.replace("_", " ").capitalize()] = value
+        return out
+
+    def scalars(self) -> dict[str, Any]:
+        return {
+            f.name: getattr(self.report, f.name)
+            for f in dataclasses.fields(self.report)
+            if not isinstance(getattr(self.report, f.name), pl.DataFrame)
+        }
+
+    def as_document(self) -> dict[str, Any]:
+        return {
+            "census_date": self.census_date.isoformat(),
+            **self.scalars(),
+            **{
+                f.name: getattr(self.report, f.name).to_dicts()
+                for f in dataclasses.fields(self.report)
+                if isinstance(getattr(self.report, f.name), pl.DataFrame)
+            },
+        }
+
+
+def assess_store(engine: Any, census_date: dt.date) -> QualityReport:
+    with UnitOfWork(engine) as uow:
+        posts = uow.read.posts_with_people()
+        organisations = uow.read.organisations()
+    return assess_quality(posts, organisations, census_date)
+
+
+def quality_report(db_option: str | None, census_date: dt.date | None = None) -> QualityOutcome:
+    day = census_date or dt.date.today()
+    _, engine = open_database(db_option)
+    try:
+        return QualityOutcome(day, assess_store(engine, day))
+    finally:
+        engine.dispose()
+
+
+def print_quality(outcome: QualityOutcome, console: Console) -> None:
+    console.print(f"Data quality on {outcome.census_date.isoformat()}")
+    for name, value in outcome.scalars().items():
+        console.print(f"  {name.replace('_', ' ')}: {value}")
+    for title, frame in outcome.sections().items():
+        table = Table(title=title, title_justify="left")
+        for column in frame.columns:
+            table.add_column(column)
+        for row in frame.head(50).iter_rows():
+            table.add_row(*("" if v is None else _fmt(v) for v in row))
+        console.print(table)
+        if frame.height > 50:
+            console.print(f"  ... {frame.height - 50:,} more rows (use --json for all)")
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
