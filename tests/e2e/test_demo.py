@@ -1,0 +1,80 @@
+"""`careforce demo` on a fresh folder: the region goes through the real import path to a report."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CAREFORCE = str(Path(sys.executable).with_name("careforce"))
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    root = tmp_path_factory.mktemp("demo")
+    env = dict(os.environ, CAREFORCE_SECRET_FILE=str(root / "secret.key"))
+    out = root / "out"
+    result = subprocess.run(
+        [CAREFORCE, "demo", "--out", str(out), "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return out, json.loads(result.stdout)["demo"]
+
+
+def test_demo_writes_the_report_and_leaves_its_inputs(demo: tuple[Path, dict[str, object]]) -> None:
+    out, outcome = demo
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert Path(str(outcome["report"])) == out / "report.html"
+    for heading in ("Today", "Age", "Leaver", "Vacanc", "Data quality"):
+        assert heading.lower() in report.lower()
+    assert "http://" not in report and "https://" not in report
+    inputs = out / "inputs"
+    names = {p.name for p in inputs.iterdir()}
+    assert {"localities.csv", "organisations.csv", "population.csv"} <= names
+    assert any(name.endswith(".xlsx") for name in names)
+    assert any(name.startswith("calibration") for name in names)
+
+
+def test_demo_loads_every_source_file_through_the_import_path(
+    demo: tuple[Path, dict[str, object]],
+) -> None:
+    out, outcome = demo
+    with sqlite3.connect(out / "careforce.sqlite") as connection:
+        imported = {row[0] for row in connection.execute("SELECT file_name FROM imports")}
+        people = connection.execute("SELECT COUNT(*) FROM persons").fetchone()[0]
+        linked = connection.execute(
+            "SELECT COUNT(*) FROM (SELECT person_key FROM posts p JOIN organisations o "
+            "ON o.code = p.organisation_code GROUP BY person_key HAVING COUNT(DISTINCT o.sector) > 1)"
+        ).fetchone()[0]
+    assert len(imported) == outcome["files_imported"]
+    assert people > 20_000
+    assert linked > 0  # people with posts in two sectors are linked, not counted twice
+
+
+def test_demo_is_reproducible_from_its_seed(
+    demo: tuple[Path, dict[str, object]], tmp_path: Path
+) -> None:
+    out, _ = demo
+    env = dict(os.environ, CAREFORCE_SECRET_FILE=str(tmp_path / "secret.key"))
+    again = tmp_path / "again"
+    result = subprocess.run(
+        [CAREFORCE, "demo", "--out", str(again), "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    for source in sorted((out / "inputs").glob("*.csv")):
+        assert (again / "inputs" / source.name).read_bytes() == source.read_bytes()
