@@ -17,7 +17,12 @@ LOCALITY_ROWS = [
 ORGANISATION_ROWS = [
     {"code": "NHS1", "name": "Health board", "sector": "nhs", "locality_code": "LA1"},
     {"code": "CARE1", "name": "Care provider", "sector": "independent", "locality_code": "LA2"},
-    {"code": "SILENT", "name": "Provider that sends nothing", "sector": "independent", "locality_code": "LA2"},
+    {
+        "code": "SILENT",
+        "name": "Provider that sends nothing",
+        "sector": "independent",
+        "locality_code": "LA2",
+    },
 ]
 
 

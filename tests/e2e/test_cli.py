@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from support import esr_row, social_care_row, write_reference_files, write_source
 
 CAREFORCE = str(Path(sys.executable).with_name("careforce"))
@@ -68,7 +69,9 @@ def test_help_and_usage_errors(env: dict[str, str]) -> None:
     assert careforce(env, "no-such-command").returncode == 2
 
 
-def test_init_creates_a_private_key_outside_the_database(tmp_path: Path, env: dict[str, str]) -> None:
+def test_init_creates_a_private_key_outside_the_database(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
     result = careforce(env, "init", "--json")
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
@@ -169,9 +172,7 @@ def test_a_malformed_file_is_refused_and_writes_nothing(
 def test_problems_name_row_column_value_and_reason(
     tmp_path: Path, env: dict[str, str], ready: Path
 ) -> None:
-    bad = write_source(
-        tmp_path / "bad.csv", "esr", [esr_row(), esr_row(post_ref="A2", fte="1.6")]
-    )
+    bad = write_source(tmp_path / "bad.csv", "esr", [esr_row(), esr_row(post_ref="A2", fte="1.6")])
     result = careforce(env, "import", "esr", str(bad), "--json")
     problems = json.loads(result.stdout)["problems"]
     assert {"row": 3, "column": "FTE", "value": "1.6"}.items() <= problems[0].items()

@@ -29,7 +29,9 @@ def test_default_mapping_names_only_catalogue_roles() -> None:
     mapping = default_role_mapping()
     assert mapping
     assert set(mapping.values()) <= set(roles)
-    text = resources.files("careforce.framework.data").joinpath("role_mapping.csv").read_text("utf-8")
+    text = (
+        resources.files("careforce.framework.data").joinpath("role_mapping.csv").read_text("utf-8")
+    )
     rows = list(csv.DictReader(text.splitlines()))
     assert len({(r["scheme"], r["source_code"]) for r in rows}) == len(rows)
 

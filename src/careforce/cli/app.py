@@ -1,5 +1,8 @@
 """The `careforce` command line: parses arguments, calls a service, shows the outcome.
 
+Services are imported inside each command so that `careforce --help` and small commands start
+quickly, without loading the report's or the demo's libraries.
+
 Exit codes: 0 success, 2 a user error (bad input, file or option), 1 an internal error.
 """
 
@@ -13,8 +16,6 @@ import typer
 
 from careforce.cli.output import print_json, print_problems, problems_document, stderr, stdout
 from careforce.domain import UserError, ValidationFailed
-from careforce.services import demo as demo_service
-from careforce.services import importing, quality
 
 app = typer.Typer(
     name="careforce",
@@ -46,13 +47,17 @@ def _remember_json(as_json: bool) -> None:
 def init(db: DbOption = None, as_json: JsonOption = False) -> None:
     """Create or upgrade the database, and create the installation's pseudonymisation key."""
     _remember_json(as_json)
+    from careforce.services import importing
+
     outcome = importing.initialise(db)
     if as_json:
         print_json({"ok": True, "init": outcome})
         return
     stdout.print(f"Database ready at {outcome.database} (schema revision {outcome.revision}).")
     state = "created" if outcome.secret_created else "found"
-    stdout.print(f"Pseudonymisation key {state} at {outcome.secret_file}; keep it out of backups of the database.")
+    stdout.print(
+        f"Pseudonymisation key {state} at {outcome.secret_file}; keep it out of backups of the database."
+    )
 
 
 @app.command("import")
@@ -68,6 +73,8 @@ def import_(
 ) -> None:
     """Import a staff extract or reference file: all of it, or nothing when any row is wrong."""
     _remember_json(as_json)
+    from careforce.services import importing
+
     outcome = importing.import_file(kind, file, db, organisation=organisation)
     if as_json:
         print_json({"ok": True, "import": outcome})
@@ -82,6 +89,8 @@ def import_(
 def quality_(db: DbOption = None, as_json: JsonOption = False) -> None:
     """The data quality report: completeness, soft checks, coverage, people in several posts."""
     _remember_json(as_json)
+    from careforce.services import quality
+
     report = quality.quality_report(db)
     if as_json:
         print_json({"ok": True, "quality": report.as_document()})
@@ -91,11 +100,15 @@ def quality_(db: DbOption = None, as_json: JsonOption = False) -> None:
 
 @app.command()
 def formats(
-    markdown: Annotated[bool, typer.Option("--markdown", help="Print the Markdown reference.")] = False,
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="Print the Markdown reference.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """The documented source formats that `careforce import` reads."""
     _remember_json(as_json)
+    from careforce.services import importing
+
     if as_json:
         print_json(importing.formats_document())
     elif markdown:
@@ -107,15 +120,19 @@ def formats(
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option("--out", help="Folder for the demo's database, inputs and report.")] = Path(
-        "careforce-demo"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for the demo's database, inputs and report.")
+    ] = Path("careforce-demo"),
     seed: Annotated[int, typer.Option("--seed", help="Seed of the region generator.")] = 20261123,
-    runs: Annotated[int, typer.Option("--runs", help="Monte Carlo runs (used by projections).", min=1)] = 200,
+    runs: Annotated[
+        int, typer.Option("--runs", help="Monte Carlo runs (used by projections).", min=1)
+    ] = 200,
     as_json: JsonOption = False,
 ) -> None:
     """Build the fictional region into a fresh embedded database and write its report."""
     _remember_json(as_json)
+    from careforce.services import demo as demo_service
+
     outcome = demo_service.run_demo(out, seed=seed, runs=runs, progress=not as_json)
     if as_json:
         print_json({"ok": True, "demo": outcome})
@@ -127,7 +144,9 @@ def demo(
 def main() -> None:
     """Entry point: maps errors to the exit codes of the command-line contract."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code != 0:
+            sys.exit(code)
     except ValidationFailed as error:
         if _json_mode:
             print_json(problems_document(error))
@@ -143,12 +162,14 @@ def main() -> None:
         sys.exit(1)
     except SystemExit:
         raise
-    except Exception as error:  # an internal error: say so, keep the traceback for a bug report
-        import click
-
-        if isinstance(error, click.exceptions.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
+    except typer.TyperException as error:  # usage errors: unknown command, missing argument
+        show = getattr(error, "show", None)
+        if callable(show):
+            show()
+        else:
+            stderr.print(f"Error: {error}", markup=False)
+        sys.exit(int(getattr(error, "exit_code", 2)))
+    except Exception:  # an internal error: say so, keep the traceback for a bug report
         stderr.print_exception()
         stderr.print("Internal error: please report it with the traceback above.")
         sys.exit(1)

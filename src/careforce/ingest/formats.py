@@ -1,8 +1,9 @@
 """The documented source formats: one column specification per kind of file a user imports.
 
-Column headers are matched without regard to case or surrounding spaces. `field` is the name the
-value takes after import (the store column, or an identifier that is pseudonymised and dropped).
-`docs/formats.md` is generated from these specifications (`careforce formats --markdown`).
+Column headers (or field names) are matched without regard to case, spaces, underscores or
+hyphens. `field` is the name the value takes after import (the store column, or an identifier that
+is pseudonymised and dropped). `docs/formats.md` is generated from these specifications
+(`careforce.ingest.docs.formats_markdown`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class Column:
     choices: tuple[str, ...] = ()
     low: float | None = None
     high: float | None = None
+    max_length: int | None = None  # longest text accepted (the store column's width)
+    may_be_future: bool = False  # a date that may fall after the extract date (an end or expiry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +91,14 @@ AGE_BAND_CHOICES = ("16-24", "25-34", "35-44", "45-54", "55-64", "65+")
 
 _EQUALITY = (
     Column("Sex", "sex", CH, False, "Sex as recorded", SEXES),
-    Column("Ethnicity", "ethnicity", T, False, "Ethnic group as recorded (free text or code)"),
+    Column(
+        "Ethnicity",
+        "ethnicity",
+        T,
+        False,
+        "Ethnic group as recorded (free text or code)",
+        max_length=64,
+    ),
     Column("Disability", "disability", CH, False, "Declared disability", DISABILITY),
     Column(
         "Welsh Language Level",
@@ -99,7 +109,7 @@ _EQUALITY = (
         low=0,
         high=5,
     ),
-    Column("Nationality", "nationality", T, False, "Nationality as recorded"),
+    Column("Nationality", "nationality", T, False, "Nationality as recorded", max_length=64),
     Column(
         "International Recruit",
         "international_recruit",
@@ -121,7 +131,14 @@ _POST_TAIL = (
         high=80,
     ),
     Column("Start Date", "start_date", D, True, "Date the post started"),
-    Column("End Date", "end_date", D, False, "Date the post ended (blank if in post)"),
+    Column(
+        "End Date",
+        "end_date",
+        D,
+        False,
+        "Date the post ended or will end (blank if in post)",
+        may_be_future=True,
+    ),
     Column("Leaving Reason", "leaving_reason", CH, False, "Why the post ended", LEAVING_REASONS),
 )
 
@@ -129,7 +146,7 @@ LOCALITIES = SourceFormat(
     kind="localities",
     title="Localities",
     description="The place hierarchy: nation, region (health board or partnership), local authority "
-    "area. Parents come before their children.",
+    "area. A parent is given in the same file (in any row) or imported before.",
     columns=(
         Column("Code", "code", C, True, "Locality code"),
         Column("Name", "name", T, True, "Locality name"),
@@ -238,6 +255,7 @@ ESR = SourceFormat(
             C,
             False,
             "Agenda for Change band (2-9, 8a-8d) or a medical grade",
+            max_length=16,
         ),
         Column("FTE", "fte", N, True, "Whole-time equivalent of the assignment", low=0, high=1.5),
         *_POST_TAIL,
@@ -354,7 +372,14 @@ VOLUNTEER = SourceFormat(
             CONTRACT_TYPES,
         ),
         Column("Start Date", "start_date", D, True, "Date the post or placement started"),
-        Column("End Date", "end_date", D, False, "Date it ended (blank if current)"),
+        Column(
+            "End Date",
+            "end_date",
+            D,
+            False,
+            "Date it ended or will end (blank if current)",
+            may_be_future=True,
+        ),
         Column("Leaving Reason", "leaving_reason", CH, False, "Why it ended", LEAVING_REASONS),
     ),
     key_columns=("organisation_code", "post_ref"),
@@ -398,7 +423,14 @@ TRAINING = SourceFormat(
         *_PERSON_ID,
         Column("Competency", "competency", C, True, "Competency, task or course code"),
         Column("Date Achieved", "achieved_on", D, True, "Date achieved"),
-        Column("Expiry Date", "expires_on", D, False, "Date it expires (blank if it does not)"),
+        Column(
+            "Expiry Date",
+            "expires_on",
+            D,
+            False,
+            "Date it expires (blank if it does not)",
+            may_be_future=True,
+        ),
         Column(
             "Signed Off By Role",
             "signed_off_by_role",
@@ -419,7 +451,7 @@ APPROVALS = SourceFormat(
         *_PERSON_ID,
         Column("Approval", "kind", CH, True, "Kind of approval", APPROVAL_KINDS),
         Column("Approved On", "approved_on", D, True, "Date of (re-)approval"),
-        Column("Expires On", "expires_on", D, True, "Date the approval lapses"),
+        Column("Expires On", "expires_on", D, True, "Date the approval lapses", may_be_future=True),
         Column("Approving Body", "approving_body", T, False, "Who approved"),
     ),
     key_columns=("organisation_code", "staff_number", "kind", "approved_on"),
@@ -441,3 +473,5 @@ FORMATS: dict[str, SourceFormat] = {
 }
 
 STAFF_KINDS = ("esr", "social_care", "volunteer")
+REFERENCE_KINDS = ("localities", "organisations", "role_mapping")
+PERSON_RECORD_KINDS = ("training", "approvals")  # rows about people already imported

@@ -74,7 +74,9 @@ def run_demo(out: Path, *, seed: int, runs: int, progress: bool = True) -> DemoO
                 step(f"importing {path.name}")  # type: ignore[operator]
                 rows += import_file(kind, path, url).rows
             step("summarising")  # type: ignore[operator]
-            quality = QualityOutcome(manifest.census_date, assess_store(engine, manifest.census_date))
+            quality = QualityOutcome(
+                manifest.census_date, assess_store(engine, manifest.census_date)
+            )
             with UnitOfWork(engine) as uow:
                 summary = summarise_workforce(
                     uow.read.posts_with_people(),
@@ -94,7 +96,8 @@ def run_demo(out: Path, *, seed: int, runs: int, progress: bool = True) -> DemoO
                 database=f"sqlite:///{DEMO_DATABASE}",
                 parameters={"calibration": str(manifest.calibration_path.relative_to(out))},
             )
-            html = render_workforce_report(summary, quality.sections(), provenance)
+            shareable, _ = quality.shareable_sections()
+            html = render_workforce_report(summary, shareable, provenance)
             report = out / "report.html"
             report.write_text(html, encoding="utf-8")
     finally:

@@ -11,8 +11,13 @@ from rich.console import Console
 from rich.table import Table
 
 from careforce.ingest.quality import QualityReport, assess_quality
+from careforce.results.disclosure import suppress_long_table
 from careforce.services.database import open_database
 from careforce.store.unit_of_work import UnitOfWork
+
+STAFF_LEVEL_TABLES = frozenset({"soft_check_failures"})
+PEOPLE_COUNT_COLUMNS = ("people", "recorded", "records")
+DERIVED_COLUMNS = ("percent_recorded",)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -20,14 +25,36 @@ class QualityOutcome:
     census_date: dt.date
     report: QualityReport
 
-    def sections(self) -> dict[str, pl.DataFrame]:
-        """Title -> table, in the report's order (for the HTML report and the terminal)."""
+    def sections(self, *, aggregates_only: bool = False) -> dict[str, pl.DataFrame]:
+        """Title -> table, in the report's order.
+
+        `aggregates_only` leaves out the tables that list individual posts: those stay with the
+        organisation that owns the data and never go into a report that may be shared.
+        """
         out: dict[str, pl.DataFrame] = {}
         for field in dataclasses.fields(self.report):
             value = getattr(self.report, field.name)
-            if isinstance(value, pl.DataFrame):
-                out[field.name.replace("_", " ").capitalize()] = value
+            if not isinstance(value, pl.DataFrame):
+                continue
+            if aggregates_only and field.name in STAFF_LEVEL_TABLES:
+                continue
+            out[field.name.replace("_", " ").capitalize()] = value
         return out
+
+    def shareable_sections(self) -> tuple[dict[str, pl.DataFrame], int]:
+        """The aggregate tables with small counts of people suppressed, for a shared report."""
+        out: dict[str, pl.DataFrame] = {}
+        hidden = 0
+        for title, frame in self.sections(aggregates_only=True).items():
+            shown, n = suppress_long_table(
+                frame,
+                PEOPLE_COUNT_COLUMNS,
+                of_column="people",
+                derived_columns=DERIVED_COLUMNS,
+            )
+            out[title] = shown
+            hidden += n
+        return out, hidden
 
     def scalars(self) -> dict[str, Any]:
         return {

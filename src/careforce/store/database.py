@@ -1,7 +1,8 @@
 """Which database, and a configured engine for it: embedded SQLite or a PostgreSQL server.
 
-SQLite gets foreign keys switched on (it ignores them otherwise) and write-ahead logging for fast
-bulk loads. Its Python driver opens transactions only before data changes, so the engine emits
+SQLite gets foreign keys switched on (it ignores them otherwise), and write-ahead logging with
+NORMAL synchronisation: bulk loads are fast and readers (the web application) are not blocked by a
+running import. Its Python driver opens transactions only before data changes, so the engine emits
 BEGIN itself: schema changes and reads then sit in the same transaction as writes and roll back
 with them.
 """
@@ -22,12 +23,14 @@ DATABASE_URL_VARIABLE = "CAREFORCE_DATABASE_URL"
 DEFAULT_DATABASE_URL = "sqlite:///careforce.sqlite"
 SUPPORTED_URLS = "sqlite:///PATH or postgresql+psycopg://user:pass@host:port/db"
 
+SQLITE_BUSY_SECONDS = 60.0
+
 _POSTGRES_ALIASES = ("postgres", "postgresql", "postgresql+psycopg")
 _SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
-    "PRAGMA cache_size=-65536",  # 64 MiB of page cache: index builds on large imports
+    "PRAGMA cache_size=-65536",  # 64 MiB of pages: a large import touches much of each index
     "PRAGMA temp_store=MEMORY",
 )
 
@@ -63,14 +66,16 @@ def make_engine(url: str | sa.URL) -> sa.Engine:
     """An engine for the URL, connected once so that a bad URL fails here with a UserError."""
     parsed = _parse(url) if isinstance(url, str) else url
     if parsed.get_backend_name() == "sqlite":
-        engine = sa.create_engine(parsed, connect_args={"check_same_thread": False})
+        # Pooled connections move between threads (web workers) but are used by one at a time;
+        # a writer waits up to SQLITE_BUSY_SECONDS for another's import to finish.
+        engine = sa.create_engine(
+            parsed, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_SECONDS}
+        )
         _configure_sqlite(engine)
     elif parsed.get_backend_name() == "postgresql":
         if parsed.get_driver_name() != "psycopg":
             parsed = parsed.set(drivername="postgresql+psycopg")
-        engine = sa.create_engine(
-            parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10}
-        )
+        engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args={"connect_timeout": 10})
     else:
         raise UserError(f"unsupported database URL {display_url(parsed)!r}: use {SUPPORTED_URLS}")
     with connection_errors(engine), engine.connect():
@@ -80,21 +85,15 @@ def make_engine(url: str | sa.URL) -> sa.Engine:
 
 @contextmanager
 def connection_errors(engine: sa.Engine) -> Iterator[None]:
-    """Turn a failure to reach the database into a UserError naming it (password hidden)."""
+    """Turn a failure to open a connection into a UserError naming the database (password
+    hidden). Wrap only the connecting: errors of statements are not the user's to fix."""
     try:
         yield
-    except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
-        if not getattr(error, "connection_invalidated", False) and _is_connect_failure(error):
-            reason = _first_line(error.orig, engine.url.password)
-            raise UserError(
-                f"cannot open the database at {display_url(engine.url)}: {reason}"
-            ) from error
-        raise
-
-
-def _is_connect_failure(error: sa.exc.DBAPIError) -> bool:
-    # A statement is only attached when the failure happened while running one.
-    return not error.statement
+    except sa.exc.DBAPIError as error:
+        reason = _first_line(error.orig, engine.url.password)
+        raise UserError(
+            f"cannot open the database at {display_url(engine.url)}: {reason}"
+        ) from error
 
 
 def _first_line(error: BaseException | None, password: str | None) -> str:
@@ -127,3 +126,14 @@ def _configure_sqlite(engine: sa.Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: sa.Connection) -> None:
         connection.exec_driver_sql("BEGIN")
+
+
+def driver_connection(connection: sa.Connection) -> Any:
+    """The driver's own connection, inside the SQLAlchemy transaction, for bulk paths that
+    SQLAlchemy does not offer (executemany of plain tuples, COPY, cursors that yield tuples)."""
+    if not connection.in_transaction():
+        connection.begin()
+    driver = connection.connection.driver_connection
+    if driver is None:  # pragma: no cover - a live connection always has its driver connection
+        raise RuntimeError("the connection has no driver connection")
+    return driver

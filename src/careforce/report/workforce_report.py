@@ -1,0 +1,287 @@
+"""The planners' workforce report: one self-contained HTML document for a planning board.
+
+Everything the page needs is inside it: the stylesheet is inline, the charts are inline SVG, and
+there is no script, web font or image to fetch, so it opens offline, mails as one file and prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import jinja2
+import polars as pl
+
+from careforce.report.format import fmt_count, fmt_date, fmt_datetime, fmt_fte, fmt_percent
+from careforce.report.labels import sector_label, staff_group_label
+from careforce.report.tables import TableView, generic_table
+from careforce.report.workforce_charts import (
+    age_chart,
+    flows_chart,
+    retirement_chart,
+    vacancy_chart,
+)
+from careforce.report.workforce_tables import (
+    age_profile_table,
+    flows_overall_table,
+    rate_by_year_table,
+    retirement_table,
+    vacancy_table,
+    volunteers_table,
+    workforce_tables,
+)
+from careforce.results.disclosure import SMALL_COUNT_THRESHOLD, SUPPRESSED
+from careforce.results.provenance import Provenance, redact_database_url
+from careforce.results.workforce import WorkforceSummary
+
+
+@dataclass(frozen=True, slots=True)
+class KeyFigure:
+    label: str
+    value: str
+    detail: str
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("careforce.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _small(value: int, threshold: int) -> bool:
+    return 0 < value < threshold
+
+
+def _key_figures(s: WorkforceSummary, threshold: int, vacancies: TableView) -> list[KeyFigure]:
+    hidden_total = _small(s.total_headcount, threshold)
+    headcount = SUPPRESSED if hidden_total else fmt_count(s.total_headcount)
+    fte = SUPPRESSED if hidden_total else fmt_fte(s.total_fte)
+    old = s.aged_55_plus
+    share_55 = fmt_percent(s.share_55_plus)
+    if _small(old, threshold) or _small(s.headcount_known_age - old, threshold):
+        share_55 = SUPPRESSED
+    retiring = (
+        SUPPRESSED
+        if _small(s.headcount_known_age, threshold)
+        else fmt_percent(s.share_retiring_10y)
+    )
+    vacancy_rate = vacancies.total.cells[2].text if vacancies.total else fmt_percent(None)
+    volunteers = (
+        SUPPRESSED if _small(s.volunteer_headcount, threshold) else fmt_count(s.volunteer_headcount)
+    )
+    hours = SUPPRESSED if volunteers == SUPPRESSED else fmt_fte(s.volunteer_hours_per_week)
+    return [
+        KeyFigure("Staff in post", headcount, "people, each counted once"),
+        KeyFigure("Full-time equivalent", fte, "FTE in post"),
+        KeyFigure("Aged 55 and over", share_55, "of staff with a known age"),
+        KeyFigure("Due to retire within 10 years", retiring, "expected share of today's staff"),
+        KeyFigure("Vacancy rate", vacancy_rate, f"{fmt_fte(s.vacant_fte)} FTE vacant"),
+        KeyFigure("Volunteers", volunteers, f"giving {hours} hours a week"),
+    ]
+
+
+def _published_max(table: TableView, column: int) -> tuple[str, str] | None:
+    """The row label and text of the largest published percentage above zero in a column."""
+    best: tuple[float, str, str] | None = None
+    for row in table.rows:
+        text = row.cells[column].text
+        if row.cells[column].suppressed or not text.endswith("%"):
+            continue
+        value = float(text.rstrip("%").replace(",", ""))
+        if value > 0 and (best is None or value > best[0]):
+            best = (value, row.label, text)
+    return None if best is None else (best[1], best[2])
+
+
+def _findings(
+    s: WorkforceSummary,
+    figures: list[KeyFigure],
+    retirement: TableView,
+    leavers: TableView,
+    vacancies: TableView,
+) -> list[str]:
+    out = []
+    sectors = s.by_sector.height
+    groups = s.by_staff_group.height
+    out.append(
+        f"{figures[0].value} people ({figures[1].value} FTE) were in post on "
+        f"{fmt_date(s.census_date)}, in {sectors} sector{'s' if sectors != 1 else ''} and "
+        f"{groups} staff group{'s' if groups != 1 else ''}."
+    )
+    out.append(
+        f"{figures[2].value} of staff with a known age are aged 55 or over; on the assumed "
+        f"retirement rates, {figures[3].value} of today's staff would retire within ten years."
+    )
+    oldest = _published_max(retirement, 4)
+    if oldest:
+        out.append(f"The staff group most exposed to retirement is {oldest[0]} ({oldest[1]}).")
+    top_vacancy = _published_max(vacancies, 2)
+    if top_vacancy:
+        out.append(
+            f"The highest vacancy rate is in {top_vacancy[0]} ({top_vacancy[1]}), against "
+            f"{figures[4].value} overall."
+        )
+    if leavers.columns[1:]:
+        latest = len(leavers.columns) - 1
+        top_leaver = _published_max(leavers, latest - 1)
+        overall = leavers.total.cells[latest - 1].text if leavers.total else "–"
+        if top_leaver:
+            out.append(
+                f"In {leavers.columns[latest]}, the highest leaver rate was in {top_leaver[0]} "
+                f"({top_leaver[1]}); the whole workforce's was {overall}."
+            )
+    return out
+
+
+def _quality_tables(quality: Mapping[str, pl.DataFrame] | None) -> list[TableView]:
+    if quality is None:
+        return []
+    tables = []
+    for i, (title, frame) in enumerate(quality.items(), start=1):
+        if not isinstance(frame, pl.DataFrame):
+            raise TypeError(f"quality section {title!r} must be a polars DataFrame")
+        tables.append(generic_table(f"quality-{i}", str(title), frame))
+    return tables
+
+
+def _provenance(p: Provenance) -> dict[str, Any]:
+    rows = [
+        ("Code version", p.code_version),
+        ("Generated at", fmt_datetime(p.generated_at)),
+        ("Census date", fmt_date(p.census_date)),
+        ("Random seed", "none" if p.seed is None else str(p.seed)),
+        ("Database", redact_database_url(p.database) or "–"),
+    ]
+    parameters = [(str(k), str(v)) for k, v in p.parameters.items()]
+    return {"rows": rows, "parameters": parameters, "inputs": list(p.inputs)}
+
+
+def render_workforce_report(
+    summary: WorkforceSummary,
+    quality: Mapping[str, pl.DataFrame] | None,
+    provenance: Provenance,
+    *,
+    suppress: bool = True,
+) -> str:
+    """The workforce report as one self-contained HTML document (no external resources).
+
+    `quality` maps a section title to a table (any polars frame, shown as it comes); None leaves
+    the data quality section saying none was supplied. With `suppress` (the default) counts of
+    1 to 4 people, and whatever would reveal them, are shown as ``*``; without it every number is
+    exact and the report says it must not be published.
+    """
+    s = summary
+    threshold = SMALL_COUNT_THRESHOLD if suppress else 0
+    today = workforce_tables(s, threshold)
+    age_table = age_profile_table(s, threshold)
+    retirement = retirement_table(s, threshold)
+    overall_flows = flows_overall_table(s, threshold)
+    rate_tables = []
+    for key, frame, heading, labeller in (
+        ("staff_group", s.flows_by_staff_group, "Staff group", staff_group_label),
+        ("sector", s.flows_by_sector, "Sector", sector_label),
+    ):
+        for rate, count, noun in (
+            ("leaver_rate", "leavers", "Leaver"),
+            ("joiner_rate", "joiners", "Joiner"),
+        ):
+            rate_tables.append(
+                rate_by_year_table(
+                    table_id=f"{noun.lower()}-rate-{key.replace('_', '-')}",
+                    caption=f"{noun} rate by {heading.lower()} and year",
+                    flows=frame,
+                    overall=s.flows_overall,
+                    key=key,
+                    key_heading=heading,
+                    labeller=labeller,
+                    rate=rate,
+                    count=count,
+                    threshold=threshold,
+                )
+            )
+    vacancies = [
+        vacancy_table(
+            s,
+            s.vacancies_by_staff_group,
+            key="staff_group",
+            key_heading="Staff group",
+            labeller=staff_group_label,
+            table_id="vacancies-staff-group",
+            caption="Vacancies by staff group",
+            threshold=threshold,
+        ),
+        vacancy_table(
+            s,
+            s.vacancies_by_sector,
+            key="sector",
+            key_heading="Sector",
+            labeller=sector_label,
+            table_id="vacancies-sector",
+            caption="Vacancies by sector",
+            threshold=threshold,
+        ),
+    ]
+    volunteers = volunteers_table(s, threshold)
+    age, age_left_out = age_chart(s, age_table)
+    figures = _key_figures(s, threshold, vacancies[0])
+    people_tables = [
+        *today,
+        age_table,
+        retirement,
+        overall_flows,
+        *rate_tables,
+        *vacancies,
+        volunteers,
+    ]
+    context = {
+        "title": "Workforce summary" + (f": {s.region_name}" if s.region_name else ""),
+        "census": fmt_date(s.census_date),
+        "generated": fmt_datetime(provenance.generated_at),
+        "code_version": provenance.code_version,
+        "suppress": suppress,
+        "threshold": SMALL_COUNT_THRESHOLD,
+        "figures": figures,
+        "findings": _findings(s, figures, retirement, rate_tables[0], vacancies[0]),
+        "today": today,
+        "age_table": age_table,
+        "age_chart": age,
+        "age_left_out": age_left_out,
+        "retirement": retirement,
+        "retirement_chart": retirement_chart(s, retirement),
+        "flows_overall": overall_flows,
+        "flows_chart": flows_chart(s, overall_flows),
+        "rate_tables": rate_tables,
+        "history_years": s.history_years,
+        "vacancies": vacancies,
+        "vacancy_chart": vacancy_chart(s, vacancies[0]),
+        "volunteers": volunteers,
+        "volunteer_total": figures[5],
+        "quality": _quality_tables(quality),
+        "quality_supplied": quality is not None,
+        "hazard": [(label, fmt_percent(p)) for label, p in _hazard_rows(s)],
+        "provenance": _provenance(provenance),
+        "primary": sum(t.primary for t in people_tables),
+        "secondary": sum(t.secondary for t in people_tables),
+    }
+    return _environment().get_template("workforce_report.html.j2").render(**context)
+
+
+def _hazard_rows(s: WorkforceSummary) -> list[tuple[str, float]]:
+    steps = s.retirement_hazard.steps
+    rows = []
+    for i, (low, p) in enumerate(steps):
+        if i + 1 < len(steps):
+            high = steps[i + 1][0] - 1
+            label = f"Under {high + 1}" if low == 0 else f"{low}–{high}"
+        else:
+            label = f"{low} and over"
+        rows.append((label, p))
+    return rows

@@ -1,0 +1,1 @@
+"""Alembic migrations, shipped inside the package so that `careforce init` needs no alembic.ini."""

@@ -1,0 +1,143 @@
+"""Repositories that write and look up: reference lists, staff records, the import log.
+
+Each works on the unit of work's connection and never commits: the unit of work decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+
+import polars as pl
+import sqlalchemy as sa
+
+from careforce.store import tables as t
+from careforce.store.database import driver_connection
+from careforce.store.frames import read_frame
+from careforce.store.upsert import ApplyResult, upsert
+
+LOOKUP_CHUNK = 10_000  # keys per IN list on SQLite (or fewer where its build allows fewer)
+_IDENTIFIER_QUERY = "SELECT identifier_key, person_key FROM person_identifiers WHERE identifier_key"
+
+# Apply order: parents before children, as the foreign keys require.
+APPLY_ORDER: tuple[sa.Table, ...] = tuple(
+    table for table in t.metadata.sorted_tables if table is not t.imports
+)
+_TABLES = {table.name: table for table in APPLY_ORDER}
+
+
+class ReferenceRepository:
+    """The lists an import is checked against: places, organisations, role code mappings."""
+
+    def __init__(self, connection: sa.Connection) -> None:
+        self._connection = connection
+
+    def localities(self) -> dict[str, str]:
+        """Locality code -> level."""
+        rows = self._connection.execute(sa.select(t.localities.c.code, t.localities.c.level))
+        return {code: level for code, level in rows}
+
+    def organisations(self) -> dict[str, str]:
+        """Organisation code -> sector."""
+        query = sa.select(t.organisations.c.code, t.organisations.c.sector)
+        return {code: sector for code, sector in self._connection.execute(query)}
+
+    def role_mappings(self) -> dict[tuple[str, str], str]:
+        """(scheme, SOURCE CODE in upper case) -> framework role id, as users extended them."""
+        c = t.role_mappings.c
+        rows = self._connection.execute(sa.select(c.scheme, c.source_code, c.role_id))
+        return {(scheme, code.upper()): role for scheme, code, role in rows}
+
+
+class StaffRepository:
+    """Staff records: who is who (identifiers), and the upsert of a validated import."""
+
+    def __init__(self, connection: sa.Connection) -> None:
+        self._connection = connection
+
+    def resolve_identifiers(self, identifier_keys: Sequence[str]) -> dict[str, str]:
+        """Identifier key -> person key, for the keys already known (unknown keys are absent).
+
+        Looked up in chunks through the driver (IN lists on SQLite, an array on PostgreSQL):
+        each chunk is a few thousand index probes, so a million keys take seconds.
+        """
+        keys = sorted(set(identifier_keys))
+        driver = driver_connection(self._connection)
+        found: dict[str, str] = {}
+        cursor = driver.cursor()
+        try:
+            if self._connection.dialect.name == "postgresql":
+                sql = _IDENTIFIER_QUERY + " = ANY(%s)"
+                for chunk in _chunks(keys, 100_000):
+                    cursor.execute(sql, (chunk,))
+                    found.update(cursor.fetchall())
+            else:
+                size = min(LOOKUP_CHUNK, driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+                for chunk in _chunks(keys, size):
+                    cursor.execute(f"{_IDENTIFIER_QUERY} IN ({', '.join('?' * len(chunk))})", chunk)
+                    found.update(cursor.fetchall())
+        finally:
+            cursor.close()
+        return found
+
+    def apply(self, frames: Mapping[str, pl.DataFrame]) -> ApplyResult:
+        """Upsert validated frames (table name -> rows with the table's columns but `id`).
+
+        Tables are written parents first. Rows are matched on their natural key: new rows are
+        inserted, differing rows updated, identical rows left alone, so applying the same frames
+        twice changes nothing. For persons a null never replaces a known value, because one
+        employer's file may lack the equality fields that another's gave.
+        """
+        unknown = sorted(set(frames) - set(_TABLES))
+        if unknown:
+            raise ValueError(f"no table to apply {unknown} to; tables are {sorted(_TABLES)}")
+        result = ApplyResult()
+        for table in APPLY_ORDER:
+            if table.name in frames:
+                result += upsert(
+                    self._connection,
+                    table,
+                    frames[table.name],
+                    keep_known_values=table is t.persons,
+                )
+        return result
+
+
+class ImportRepository:
+    """The log of imports: what file, when, with which code, and what it changed."""
+
+    def __init__(self, connection: sa.Connection) -> None:
+        self._connection = connection
+
+    def record(
+        self,
+        kind: str,
+        file_name: str,
+        file_sha256: str,
+        rows: int,
+        rows_added: int,
+        rows_changed: int,
+        code_version: str,
+    ) -> None:
+        self._connection.execute(
+            sa.insert(t.imports).values(
+                kind=kind,
+                file_name=file_name,
+                file_sha256=file_sha256,
+                rows=rows,
+                rows_added=rows_added,
+                rows_changed=rows_changed,
+                imported_at=dt.datetime.now(dt.UTC),
+                code_version=code_version,
+            )
+        )
+
+    def list(self) -> pl.DataFrame:
+        """Every import, oldest first; `imported_at` in UTC."""
+        return read_frame(self._connection, sa.select(*t.imports.columns).order_by(t.imports.c.id))
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
