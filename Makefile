@@ -5,7 +5,7 @@ export UV_LINK_MODE := copy
 PY := .venv/bin/python
 OUT ?= careforce-demo
 
-.PHONY: venv demo test check lint lock clean
+.PHONY: venv demo test check lint lock docs clean
 
 .venv/.installed: requirements.lock pyproject.toml
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -27,6 +27,9 @@ lint: venv
 
 test: lint
 	.venv/bin/python -m pytest -n 2 tests
+
+docs: venv
+	.venv/bin/careforce formats --markdown > docs/formats.md
 
 lock:
 	uv pip compile pyproject.toml --group dev -p 3.11 -o requirements.lock

@@ -101,7 +101,9 @@ def run(cmd: list[str], env: dict[str, str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--posts", type=int, default=1_000_000)
-    parser.add_argument("--record", action="store_true", help="append the result to docs/benchmarks.md")
+    parser.add_argument(
+        "--record", action="store_true", help="append the result to docs/benchmarks.md"
+    )
     args = parser.parse_args()
     careforce = str(Path(sys.executable).with_name("careforce"))
     with tempfile.TemporaryDirectory() as tmp:

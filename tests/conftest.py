@@ -27,6 +27,9 @@ import polars as pl
 import pytest
 import sqlalchemy as sa
 
+from careforce.store.database import make_engine
+from careforce.store.migrate import upgrade
+
 POSTGRES_URL_VARIABLE = "CAREFORCE_TEST_POSTGRES_URL"
 
 
@@ -166,15 +169,30 @@ def postgres_url(_postgres_server: _PostgresServer) -> Iterator[str]:
     try:
         with admin.connect() as connection:
             connection.exec_driver_sql(f"CREATE DATABASE {_quote(name)}")
-    except sa.exc.OperationalError as error:
+    except sa.exc.DBAPIError as error:
         admin.dispose()
         _unavailable(f"cannot create a database on {server.render_as_string()}: {error.orig}")
     try:
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {_quote(name)} WITH (FORCE)")
+        _drop_database(admin, name)
         admin.dispose()
+
+
+def _drop_database(admin: sa.Engine, name: str) -> None:
+    """Drop even if a test left connections open (FORCE needs PostgreSQL 13 or later)."""
+    with admin.connect() as connection:
+        if (connection.dialect.server_version_info or (0,)) >= (13,):
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {_quote(name)} WITH (FORCE)")
+            return
+        connection.execute(
+            sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = :name AND pid <> pg_backend_pid()"
+            ),
+            {"name": name},
+        )
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {_quote(name)}")
 
 
 @pytest.fixture
@@ -193,9 +211,6 @@ def db_url(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def db_engine(db_url: str) -> Iterator[sa.Engine]:
     """An engine on a database upgraded to the newest schema revision."""
-    from careforce.store.database import make_engine
-    from careforce.store.migrate import upgrade
-
     engine = make_engine(db_url)
     upgrade(engine)
     try:

@@ -91,6 +91,7 @@ def import_file(
             if organisation is not None:
                 _check_organisation(batch, organisation)
             result = uow.staff.apply(batch.tables)
+            uow.staff.merge_persons(batch.person_merges)
             uow.imports.record(
                 kind=batch.kind,
                 file_name=batch.file_name,

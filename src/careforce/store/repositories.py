@@ -103,6 +103,64 @@ class StaffRepository:
                 )
         return result
 
+    def merge_persons(self, merges: Sequence[tuple[str, str]]) -> int:
+        """Fold each old person key into the new one: a file showed they are one person.
+
+        Posts, records and identifiers move to the new key (a record the new key already holds is
+        kept once), the new person's blank fields take the old person's values, and the old person
+        goes. Returns the number of people merged.
+        """
+        pairs = [{"old": old, "new": new} for old, new in dict(merges).items() if old != new]
+        if not pairs:
+            return 0
+        conn = self._connection
+        for table, natural in (
+            (t.training_records, ("competency", "achieved_on")),
+            (t.statutory_approvals, ("kind", "approved_on")),
+        ):
+            twin = table.alias("twin")
+            clash = sa.exists().where(
+                twin.c.person_key == sa.bindparam("new"),
+                *(twin.c[col] == table.c[col] for col in natural),
+            )
+            conn.execute(
+                sa.delete(table).where(table.c.person_key == sa.bindparam("old"), clash), pairs
+            )
+        for table in (
+            t.posts,
+            t.volunteers,
+            t.training_records,
+            t.statutory_approvals,
+            t.person_identifiers,
+        ):
+            conn.execute(
+                sa.update(table)
+                .where(table.c.person_key == sa.bindparam("old"))
+                .values(person_key=sa.bindparam("new")),
+                pairs,
+            )
+        people = t.persons
+        fields = [c.name for c in people.columns if c.name != "person_key"]
+        old_person = people.alias("old_person")
+        conn.execute(
+            sa.update(people)
+            .where(people.c.person_key == sa.bindparam("new"))
+            .values(
+                {
+                    name: sa.func.coalesce(
+                        people.c[name],
+                        sa.select(old_person.c[name])
+                        .where(old_person.c.person_key == sa.bindparam("old"))
+                        .scalar_subquery(),
+                    )
+                    for name in fields
+                }
+            ),
+            pairs,
+        )
+        conn.execute(sa.delete(people).where(people.c.person_key == sa.bindparam("old")), pairs)
+        return len(pairs)
+
 
 class ImportRepository:
     """The log of imports: what file, when, with which code, and what it changed."""
