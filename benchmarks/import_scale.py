@@ -72,8 +72,8 @@ def write_extract(path: Path, posts: int, seed: int = 1) -> None:
                 for p in person
             ],
             header["sex"]: np.where(person % 5 == 0, "male", "female"),
-            header["ethnicity"]: np.where(person % 11 == 0, None, "White British"),
-            header["disability"]: np.where(person % 7 == 0, None, "no"),
+            header["ethnicity"]: [None if p % 11 == 0 else "White British" for p in person],
+            header["disability"]: [None if p % 7 == 0 else "no" for p in person],
             header["welsh_language_level"]: (person % 6).astype(str),
             header["nationality"]: "British",
             header["international_recruit"]: np.where(person % 20 == 0, "Y", "N"),

@@ -78,3 +78,33 @@ def test_demo_is_reproducible_from_its_seed(
     assert result.returncode == 0, result.stderr
     for source in sorted((out / "inputs").glob("*.csv")):
         assert (again / "inputs" / source.name).read_bytes() == source.read_bytes()
+
+
+def test_the_demo_report_opens_offline_in_chromium(
+    demo: tuple[Path, dict[str, object]], chromium_browser: object, tmp_path: Path
+) -> None:
+    out, _ = demo
+    page = chromium_browser.new_page()  # type: ignore[attr-defined]
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto((out / "report.html").as_uri())
+    assert requested == [(out / "report.html").as_uri()]
+    assert page.locator("h1").first.is_visible()
+    charts = page.locator("svg")
+    assert charts.count() >= 3
+    box = charts.first.bounding_box()
+    assert box is not None and box["width"] > 100 and box["height"] > 100
+    page.screenshot(path=str(tmp_path / "demo-report.png"), full_page=True)
+    page.close()
+
+
+def test_no_demo_post_starts_before_the_person_is_sixteen(
+    demo: tuple[Path, dict[str, object]],
+) -> None:
+    out, _ = demo
+    with sqlite3.connect(out / "careforce.sqlite") as connection:
+        early = connection.execute(
+            "SELECT COUNT(*) FROM posts p JOIN persons q ON q.person_key = p.person_key "
+            "WHERE CAST(substr(p.start_date, 1, 4) AS INTEGER) < q.year_of_birth + 16"
+        ).fetchone()[0]
+    assert early == 0

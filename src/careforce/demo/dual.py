@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 
 from careforce.demo.calibration import Calibration
-from careforce.demo.sampling import day, exact_mask_within
+from careforce.demo.sampling import DAYS_PER_YEAR, day, exact_mask_within
 from careforce.demo.social_care import hourly_rates, pick_providers
 from careforce.domain import StaffGroup
 from careforce.framework.catalogue import role_catalogue
@@ -62,7 +62,10 @@ def _second_posts(
         chosen["area"].to_numpy(),
     )
     longest = cal.dual_posts.started_within_days.value
-    started = day(cal.census_date) - rng.integers(30, longest + 1, size=len(chosen))
+    census = day(cal.census_date)
+    started = census - rng.integers(30, longest + 1, size=len(chosen))
+    sixteen = chosen["dob"].to_numpy() + int(np.ceil(16 * DAYS_PER_YEAR))
+    started = np.maximum(started, sixteen)  # nobody takes a second post before they are 16
     second = chosen.with_columns(
         org=pl.Series(providers, dtype=pl.Utf8),
         sector=pl.lit("independent"),
@@ -77,7 +80,7 @@ def _second_posts(
         start=pl.Series(started, dtype=pl.Int64),
         primary=pl.lit(False),
     )
-    return second.filter(pl.col("org") != pl.Series(chosen["org"]))
+    return second.filter((pl.col("org") != pl.Series(chosen["org"])) & (pl.col("start") <= census))
 
 
 def add_dual_posts(

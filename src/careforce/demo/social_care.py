@@ -17,7 +17,7 @@ import polars as pl
 from careforce.demo.calibration import Calibration
 from careforce.demo.flows import FlowRules
 from careforce.demo.places import area_codes, area_weights
-from careforce.demo.sampling import by_group, exact_counts, exact_mask_within
+from careforce.demo.sampling import DAYS_PER_YEAR, by_group, exact_counts, exact_mask_within
 from careforce.demo.stocks import assign, grow, in_census, stack, window
 from careforce.domain import UserError
 from careforce.framework.catalogue import role_catalogue
@@ -208,7 +208,14 @@ def _link_movers(rng: np.random.Generator, cal: Calibration, posts: pl.DataFrame
         m = min(len(leavers), len(joiners))
         leavers = leavers[np.argsort(end[leavers], kind="stable")][:m]
         joiners = joiners[np.argsort(start[joiners], kind="stable")][len(joiners) - m :]
-        ok = (start[joiners] > end[leavers]) & (org[joiners] != org[leavers])
+        sixteen = dob[joiners] + int(
+            np.ceil(16 * DAYS_PER_YEAR)
+        )  # the leaver takes this birth date
+        ok = (
+            (start[joiners] > end[leavers])
+            & (org[joiners] != org[leavers])
+            & (start[leavers] >= sixteen)
+        )
         person[leavers[ok]] = person[joiners[ok]]
         dob[leavers[ok]] = dob[joiners[ok]]
         primary[leavers[ok]] = False
