@@ -5,7 +5,7 @@ export UV_LINK_MODE := copy
 PY := .venv/bin/python
 OUT ?= careforce-demo
 
-.PHONY: venv demo test check lint lock docs clean
+.PHONY: venv demo test check lint lock docs golden clean
 
 .venv/.installed: requirements.lock pyproject.toml
 	@command -v uv >/dev/null 2>&1 || python3 -m pip install --quiet uv
@@ -30,6 +30,9 @@ test: lint
 
 docs: venv
 	.venv/bin/careforce formats --markdown > docs/formats.md
+
+golden: venv
+	.venv/bin/python tests/regression/demo_golden.py
 
 lock:
 	uv pip compile pyproject.toml --group dev -p 3.11 -o requirements.lock

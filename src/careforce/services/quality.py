@@ -12,12 +12,14 @@ from rich.table import Table
 
 from careforce.ingest.quality import QualityReport, assess_quality
 from careforce.results.disclosure import suppress_long_table
+from careforce.results.quality_tables import completeness_wide
 from careforce.services.database import open_database
 from careforce.store.unit_of_work import UnitOfWork
 
 STAFF_LEVEL_TABLES = frozenset({"soft_check_failures"})
 PEOPLE_COUNT_COLUMNS = ("people", "recorded", "records")
 DERIVED_COLUMNS = ("percent_recorded",)
+COMPLETENESS_MEASURES = frozenset({"field", "people", "recorded", "percent_recorded"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,6 +54,10 @@ class QualityOutcome:
                 of_column="people",
                 derived_columns=DERIVED_COLUMNS,
             )
+            if "field" in shown.columns and "percent_recorded" in shown.columns:
+                shown = shown.drop("organisation_code", strict=False)  # the name says it
+                keys = [c for c in shown.columns if c not in COMPLETENESS_MEASURES]
+                shown = completeness_wide(shown, keys)
             out[title] = shown
             hidden += n
         return out, hidden
