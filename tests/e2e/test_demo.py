@@ -14,9 +14,7 @@ import pytest
 CAREFORCE = str(Path(sys.executable).with_name("careforce"))
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
-    root = tmp_path_factory.mktemp("demo")
+def run_demo(root: Path) -> tuple[Path, dict[str, object]]:
     env = dict(os.environ, CAREFORCE_SECRET_FILE=str(root / "secret.key"))
     out = root / "out"
     result = subprocess.run(
@@ -29,6 +27,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, obje
     )
     assert result.returncode == 0, result.stderr
     return out, json.loads(result.stdout)["demo"]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, object]]:
+    return run_demo(tmp_path_factory.mktemp("demo"))
 
 
 def test_demo_writes_the_report_and_leaves_its_inputs(demo: tuple[Path, dict[str, object]]) -> None:
@@ -65,17 +68,7 @@ def test_demo_is_reproducible_from_its_seed(
     demo: tuple[Path, dict[str, object]], tmp_path: Path
 ) -> None:
     out, _ = demo
-    env = dict(os.environ, CAREFORCE_SECRET_FILE=str(tmp_path / "secret.key"))
-    again = tmp_path / "again"
-    result = subprocess.run(
-        [CAREFORCE, "demo", "--out", str(again), "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    again, _ = run_demo(tmp_path)
     for source in sorted((out / "inputs").glob("*.csv")):
         assert (again / "inputs" / source.name).read_bytes() == source.read_bytes()
 

@@ -31,25 +31,16 @@ def _rounded(frame: pl.DataFrame, key: str) -> dict[str, dict[str, Any]]:
 
 def demo_figures() -> dict[str, Any]:
     """Run the demo into a temporary folder and summarise what it stored."""
-    from careforce.results.workforce import summarise_workforce
     from careforce.services.demo import DEMO_DATABASE, run_demo
+    from careforce.services.workforce import summarise_store
     from careforce.store.database import make_engine
-    from careforce.store.unit_of_work import UnitOfWork
 
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.setdefault("CAREFORCE_SECRET_FILE", str(Path(tmp) / "secret.key"))
         outcome = run_demo(Path(tmp) / "demo", seed=SEED, runs=1, progress=False)
         engine = make_engine(f"sqlite:///{Path(tmp) / 'demo' / DEMO_DATABASE}")
         try:
-            with UnitOfWork(engine) as uow:
-                summary = summarise_workforce(
-                    uow.read.posts_with_people(),
-                    uow.read.vacancies(),
-                    uow.read.volunteers(),
-                    uow.read.localities(),
-                    uow.read.organisations(),
-                    census_date=outcome.census_date,
-                )
+            summary = summarise_store(engine, outcome.census_date)
         finally:
             engine.dispose()
     return {

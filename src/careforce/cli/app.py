@@ -80,8 +80,9 @@ def import_(
         print_json({"ok": True, "import": outcome})
         return
     stdout.print(
-        f"Imported {outcome.rows:,} rows of {outcome.kind} from {outcome.file}: "
-        f"{outcome.added:,} added, {outcome.changed:,} changed, {outcome.unchanged:,} unchanged."
+        f"Imported {outcome.rows:,} rows of {outcome.kind} from {outcome.file}. Records "
+        f"(people, identifiers, posts and the like): {outcome.added:,} added, "
+        f"{outcome.changed:,} changed, {outcome.unchanged:,} already held as they are."
     )
 
 

@@ -15,14 +15,13 @@ from rich.progress import Progress
 from careforce.demo.generator import generate_region
 from careforce.report import render_workforce_report
 from careforce.results.provenance import Provenance
-from careforce.results.workforce import summarise_workforce
 from careforce.services.importing import import_file
 from careforce.services.provenance import code_version, sha256_of
 from careforce.services.quality import QualityOutcome, assess_store
 from careforce.services.secret import ensure_secret
+from careforce.services.workforce import summarise_store
 from careforce.store.database import make_engine
 from careforce.store.migrate import upgrade
-from careforce.store.unit_of_work import UnitOfWork
 
 DEMO_DATABASE = "careforce.sqlite"
 
@@ -77,15 +76,7 @@ def run_demo(out: Path, *, seed: int, runs: int, progress: bool = True) -> DemoO
             quality = QualityOutcome(
                 manifest.census_date, assess_store(engine, manifest.census_date)
             )
-            with UnitOfWork(engine) as uow:
-                summary = summarise_workforce(
-                    uow.read.posts_with_people(),
-                    uow.read.vacancies(),
-                    uow.read.volunteers(),
-                    uow.read.localities(),
-                    uow.read.organisations(),
-                    census_date=manifest.census_date,
-                )
+            summary = summarise_store(engine, manifest.census_date)
             step("writing the report")  # type: ignore[operator]
             provenance = Provenance(
                 code_version=code_version(),
