@@ -203,3 +203,16 @@ def test_quality_reports_coverage_and_completeness(
     assert "SILENT" in text  # the organisation that sent nothing is reported
     plain = careforce(env, "quality")
     assert plain.returncode == 0 and "SILENT" in plain.stdout
+
+
+def test_quality_takes_the_census_date_of_the_extracts(
+    tmp_path: Path, env: dict[str, str], ready: Path
+) -> None:
+    esr = write_source(tmp_path / "esr.csv", "esr", [esr_row(start_date="2024-06-01")])
+    careforce(env, "import", "esr", str(esr))
+    before = json.loads(careforce(env, "quality", "--census-date", "2024-03-31", "--json").stdout)
+    after = json.loads(careforce(env, "quality", "--census-date", "2024-07-01", "--json").stdout)
+    assert before["quality"]["people_in_post"] == 0
+    assert after["quality"]["people_in_post"] == 1
+    bad = careforce(env, "quality", "--census-date", "31 March")
+    assert bad.returncode == 2 and "not a date" in bad.stderr

@@ -87,12 +87,21 @@ def import_(
 
 
 @app.command("quality")
-def quality_(db: DbOption = None, as_json: JsonOption = False) -> None:
+def quality_(
+    db: DbOption = None,
+    census_date: Annotated[
+        str | None,
+        typer.Option(
+            "--census-date", help="Date the extracts describe (YYYY-MM-DD); default today."
+        ),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
     """The data quality report: completeness, soft checks, coverage, people in several posts."""
     _remember_json(as_json)
     from careforce.services import quality
 
-    report = quality.quality_report(db)
+    report = quality.quality_report(db, quality.parse_census_date(census_date))
     if as_json:
         print_json({"ok": True, "quality": report.as_document()})
         return

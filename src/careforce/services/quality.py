@@ -10,6 +10,7 @@ import polars as pl
 from rich.console import Console
 from rich.table import Table
 
+from careforce.domain import UserError
 from careforce.ingest.quality import QualityReport, assess_quality
 from careforce.results.disclosure import suppress_long_table
 from careforce.results.quality_tables import completeness_wide
@@ -86,6 +87,15 @@ def assess_store(engine: Any, census_date: dt.date) -> QualityReport:
         posts = uow.read.posts_with_people()
         organisations = uow.read.organisations()
     return assess_quality(posts, organisations, census_date)
+
+
+def parse_census_date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(f"--census-date {text!r} is not a date: write it as 2026-03-31") from None
 
 
 def quality_report(db_option: str | None, census_date: dt.date | None = None) -> QualityOutcome:
