@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from careforce.cli.framework import framework_app
 from careforce.cli.output import print_json, print_problems, problems_document, stderr, stdout
 from careforce.domain import UserError, ValidationFailed
 
@@ -24,6 +25,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(framework_app, name="framework")
 
 DbOption = Annotated[
     str | None,

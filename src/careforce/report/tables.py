@@ -58,6 +58,9 @@ class TableView:
     note: str | None = None
     primary: int = 0  # cells hidden because they hold 1 to 4 people (or a rate over so few)
     secondary: int = 0  # cells hidden so that a hidden cell cannot be worked out
+    # An optional heading row above `columns`: (heading, number of columns it spans), left to
+    # right, spanning every column including the row labels' one.
+    column_groups: tuple[tuple[str, int], ...] = ()
 
     def row(self, key: str) -> RowView | None:
         return next((r for r in self.rows if r.key == key), None)

@@ -17,6 +17,7 @@ import polars as pl
 from careforce.report.format import fmt_count, fmt_date, fmt_datetime, fmt_fte, fmt_percent
 from careforce.report.labels import sector_label, staff_group_label
 from careforce.report.tables import TableView, generic_table
+from careforce.report.training_section import training_section
 from careforce.report.workforce_charts import (
     age_chart,
     flows_chart,
@@ -32,8 +33,10 @@ from careforce.report.workforce_tables import (
     volunteers_table,
     workforce_tables,
 )
+from careforce.results.compliance import ComplianceReport
 from careforce.results.disclosure import SMALL_COUNT_THRESHOLD, SUPPRESSED
 from careforce.results.provenance import Provenance, redact_database_url
+from careforce.results.statutory import StatutoryRolesReport
 from careforce.results.workforce import WorkforceSummary
 
 
@@ -170,13 +173,17 @@ def render_workforce_report(
     provenance: Provenance,
     *,
     suppress: bool = True,
+    training: ComplianceReport | None = None,
+    statutory: StatutoryRolesReport | None = None,
 ) -> str:
     """The workforce report as one self-contained HTML document (no external resources).
 
     `quality` maps a section title to a table (any polars frame, shown as it comes); None leaves
     the data quality section saying none was supplied. With `suppress` (the default) counts of
     1 to 4 people, and whatever would reveal them, are shown as ``*``; without it every number is
-    exact and the report says it must not be published.
+    exact and the report says it must not be published. `training` (compliance with training
+    targets) and `statutory` (AMHP and section 12 approvals) add a section "Training and
+    statutory roles"; without either it is left out. Staff-level lists are never shown.
     """
     s = summary
     threshold = SMALL_COUNT_THRESHOLD if suppress else 0
@@ -232,7 +239,9 @@ def render_workforce_report(
     volunteers = volunteers_table(s, threshold)
     age, age_left_out = age_chart(s, age_table)
     figures = _key_figures(s, threshold, vacancies[0])
+    section = training_section(training, statutory, threshold)
     people_tables = [
+        *(section.tables if section else []),
         *today,
         age_table,
         retirement,
@@ -264,6 +273,7 @@ def render_workforce_report(
         "vacancy_chart": vacancy_chart(s, vacancies[0]),
         "volunteers": volunteers,
         "volunteer_total": figures[5],
+        "training": section,
         "quality": _quality_tables(quality),
         "quality_supplied": quality is not None,
         "hazard": [(label, fmt_percent(p)) for label, p in _hazard_rows(s)],

@@ -19,6 +19,7 @@ from careforce.services.importing import import_file
 from careforce.services.provenance import code_version, sha256_of
 from careforce.services.quality import QualityOutcome, assess_store
 from careforce.services.secret import ensure_secret
+from careforce.services.training import training_from_store
 from careforce.services.workforce import summarise_store
 from careforce.store.database import make_engine
 from careforce.store.migrate import upgrade
@@ -77,6 +78,7 @@ def run_demo(out: Path, *, seed: int, runs: int, progress: bool = True) -> DemoO
                 manifest.census_date, assess_store(engine, manifest.census_date)
             )
             summary = summarise_store(engine, manifest.census_date)
+            training = training_from_store(engine, manifest.census_date)
             step("writing the report")  # type: ignore[operator]
             provenance = Provenance(
                 code_version=code_version(),
@@ -88,7 +90,13 @@ def run_demo(out: Path, *, seed: int, runs: int, progress: bool = True) -> DemoO
                 parameters={"calibration": str(manifest.calibration_path.relative_to(out))},
             )
             shareable, _ = quality.shareable_sections()
-            html = render_workforce_report(summary, shareable, provenance)
+            html = render_workforce_report(
+                summary,
+                shareable,
+                provenance,
+                training=training.compliance,
+                statutory=training.statutory,
+            )
             report = out / "report.html"
             report.write_text(html, encoding="utf-8")
     finally:

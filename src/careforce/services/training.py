@@ -1,0 +1,39 @@
+"""Training compliance and statutory roles on a census date, from what the store holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from careforce.results.compliance import ComplianceReport, assess_compliance
+from careforce.results.statutory import StatutoryRolesReport, statutory_roles
+from careforce.results.training_targets import load_training_targets
+from careforce.store.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class TrainingOutcome:
+    compliance: ComplianceReport
+    statutory: StatutoryRolesReport
+
+
+def training_from_store(
+    engine: Engine, census_date: dt.date, *, targets_file: Path | None = None
+) -> TrainingOutcome:
+    """Compliance with the training targets (the bundled defaults, or `targets_file`) and the
+    stock of AMHP and section 12 approvals, both on `census_date`."""
+    targets = load_training_targets(targets_file)
+    with UnitOfWork(engine) as uow:
+        posts = uow.read.posts_with_people()
+        localities = uow.read.localities()
+        records = uow.read.training_records()
+        approvals = uow.read.statutory_approvals()
+    return TrainingOutcome(
+        compliance=assess_compliance(
+            posts, records, targets, census_date=census_date, localities=localities
+        ),
+        statutory=statutory_roles(approvals, posts, census_date=census_date, localities=localities),
+    )
