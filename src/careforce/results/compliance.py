@@ -110,6 +110,11 @@ def _record_rank(census_date: dt.date) -> pl.Expr:
     )
 
 
+def valid_record(census_date: dt.date) -> pl.Expr:
+    """A training record that counts on the census date: achieved, unexpired and signed off."""
+    return _record_rank(census_date) == _RANK[COMPLIANT]
+
+
 def _person_status(
     needs: pl.DataFrame,
     records: pl.DataFrame,
@@ -299,4 +304,5 @@ __all__ = [
     "NO_RECORD",
     "ComplianceReport",
     "assess_compliance",
+    "valid_record",
 ]
