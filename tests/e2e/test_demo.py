@@ -38,7 +38,16 @@ def test_demo_writes_the_report_and_leaves_its_inputs(demo: tuple[Path, dict[str
     out, outcome = demo
     report = (out / "report.html").read_text(encoding="utf-8")
     assert Path(str(outcome["report"])) == out / "report.html"
-    for heading in ("Today", "Age", "Leaver", "Vacanc", "Data quality", "statutory roles", "AMHP"):
+    for heading in (
+        "Today",
+        "Age",
+        "Leaver",
+        "Vacanc",
+        "Data quality",
+        "statutory roles",
+        "AMHP",
+        "Competency inventory",
+    ):
         assert heading.lower() in report.lower()
     assert "http://" not in report and "https://" not in report
     inputs = out / "inputs"

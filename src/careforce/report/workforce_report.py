@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 import polars as pl
 
+from careforce.report.competency_section import competency_section
 from careforce.report.format import fmt_count, fmt_date, fmt_datetime, fmt_fte, fmt_percent
 from careforce.report.labels import sector_label, staff_group_label
 from careforce.report.tables import TableView, generic_table
@@ -33,6 +34,7 @@ from careforce.report.workforce_tables import (
     volunteers_table,
     workforce_tables,
 )
+from careforce.results.competency import CompetencyInventory
 from careforce.results.compliance import ComplianceReport
 from careforce.results.disclosure import SMALL_COUNT_THRESHOLD, SUPPRESSED
 from careforce.results.provenance import Provenance, redact_database_url
@@ -175,6 +177,8 @@ def render_workforce_report(
     suppress: bool = True,
     training: ComplianceReport | None = None,
     statutory: StatutoryRolesReport | None = None,
+    competency: CompetencyInventory | None = None,
+    domain_names: Mapping[str, str] | None = None,
 ) -> str:
     """The workforce report as one self-contained HTML document (no external resources).
 
@@ -240,8 +244,10 @@ def render_workforce_report(
     age, age_left_out = age_chart(s, age_table)
     figures = _key_figures(s, threshold, vacancies[0])
     section = training_section(training, statutory, threshold)
+    inventory = competency_section(competency, domain_names or {}, threshold)
     people_tables = [
         *(section.tables if section else []),
+        *(inventory.tables if inventory else []),
         *today,
         age_table,
         retirement,
@@ -274,6 +280,7 @@ def render_workforce_report(
         "volunteers": volunteers,
         "volunteer_total": figures[5],
         "training": section,
+        "competency": inventory,
         "quality": _quality_tables(quality),
         "quality_supplied": quality is not None,
         "hazard": [(label, fmt_percent(p)) for label, p in _hazard_rows(s)],

@@ -96,6 +96,8 @@ def run_demo(out: Path, *, seed: int, runs: int, progress: bool = True) -> DemoO
                 provenance,
                 training=training.compliance,
                 statutory=training.statutory,
+                competency=training.competency,
+                domain_names=training.domain_names,
             )
             report = out / "report.html"
             report.write_text(html, encoding="utf-8")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from careforce.framework.loader import default_framework
+from careforce.results.competency import CompetencyInventory, competency_inventory
 from careforce.results.compliance import ComplianceReport, assess_compliance
 from careforce.results.statutory import StatutoryRolesReport, statutory_roles
 from careforce.results.training_targets import load_training_targets
@@ -18,6 +20,8 @@ from careforce.store.unit_of_work import UnitOfWork
 class TrainingOutcome:
     compliance: ComplianceReport
     statutory: StatutoryRolesReport
+    competency: CompetencyInventory
+    domain_names: dict[str, str]
 
 
 def training_from_store(
@@ -26,6 +30,7 @@ def training_from_store(
     """Compliance with the training targets (the bundled defaults, or `targets_file`) and the
     stock of AMHP and section 12 approvals, both on `census_date`."""
     targets = load_training_targets(targets_file)
+    framework = default_framework()
     with UnitOfWork(engine) as uow:
         posts = uow.read.posts_with_people()
         localities = uow.read.localities()
@@ -36,4 +41,8 @@ def training_from_store(
             posts, records, targets, census_date=census_date, localities=localities
         ),
         statutory=statutory_roles(approvals, posts, census_date=census_date, localities=localities),
+        competency=competency_inventory(
+            posts, records, framework, census_date=census_date, localities=localities
+        ),
+        domain_names={d.id: d.name for d in framework.domains.values()},
     )
