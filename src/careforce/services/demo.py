@@ -17,10 +17,11 @@ from careforce.report import render_workforce_report
 from careforce.results.provenance import Provenance
 from careforce.services.importing import import_file
 from careforce.services.provenance import code_version, sha256_of
-from careforce.services.quality import QualityOutcome, assess_store
+from careforce.services.quality import QualityOutcome, assess_snapshot
 from careforce.services.secret import ensure_secret
-from careforce.services.training import training_from_store
-from careforce.services.workforce import summarise_store
+from careforce.services.snapshot import read_snapshot
+from careforce.services.training import training_from_snapshot
+from careforce.services.workforce import summarise_snapshot
 from careforce.store.database import make_engine
 from careforce.store.migrate import upgrade
 
@@ -74,11 +75,12 @@ def run_demo(out: Path, *, seed: int, runs: int, progress: bool = True) -> DemoO
                 step(f"importing {path.name}")  # type: ignore[operator]
                 rows += import_file(kind, path, url).rows
             step("summarising")  # type: ignore[operator]
+            snapshot = read_snapshot(engine)  # read once, summarised three ways
             quality = QualityOutcome(
-                manifest.census_date, assess_store(engine, manifest.census_date)
+                manifest.census_date, assess_snapshot(snapshot, manifest.census_date)
             )
-            summary = summarise_store(engine, manifest.census_date)
-            training = training_from_store(engine, manifest.census_date)
+            summary = summarise_snapshot(snapshot, manifest.census_date)
+            training = training_from_snapshot(snapshot, manifest.census_date)
             step("writing the report")  # type: ignore[operator]
             provenance = Provenance(
                 code_version=code_version(),

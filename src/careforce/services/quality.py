@@ -15,6 +15,7 @@ from careforce.ingest.quality import QualityReport, assess_quality
 from careforce.results.disclosure import suppress_long_table
 from careforce.results.quality_tables import completeness_wide
 from careforce.services.database import open_database
+from careforce.services.snapshot import StoreSnapshot
 from careforce.store.unit_of_work import UnitOfWork
 
 STAFF_LEVEL_TABLES = frozenset({"soft_check_failures"})
@@ -80,6 +81,10 @@ class QualityOutcome:
                 if isinstance(getattr(self.report, f.name), pl.DataFrame)
             },
         }
+
+
+def assess_snapshot(snapshot: StoreSnapshot, census_date: dt.date) -> QualityReport:
+    return assess_quality(snapshot.posts_with_people, snapshot.organisations, census_date)
 
 
 def assess_store(engine: Any, census_date: dt.date) -> QualityReport:

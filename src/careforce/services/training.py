@@ -6,14 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine
+import polars as pl
 
 from careforce.framework.loader import default_framework
 from careforce.results.competency import CompetencyInventory, competency_inventory
 from careforce.results.compliance import ComplianceReport, assess_compliance
 from careforce.results.statutory import StatutoryRolesReport, statutory_roles
 from careforce.results.training_targets import load_training_targets
-from careforce.store.unit_of_work import UnitOfWork
+from careforce.services.snapshot import StoreSnapshot
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -24,23 +24,23 @@ class TrainingOutcome:
     domain_names: dict[str, str]
 
 
-def training_from_store(
-    engine: Engine, census_date: dt.date, *, targets_file: Path | None = None
+def training_from_snapshot(
+    snapshot: StoreSnapshot, census_date: dt.date, *, targets_file: Path | None = None
 ) -> TrainingOutcome:
-    """Compliance with the training targets (the bundled defaults, or `targets_file`) and the
-    stock of AMHP and section 12 approvals, both on `census_date`."""
+    """Compliance with the training targets (the bundled defaults, or `targets_file`), the stock
+    of AMHP and section 12 approvals and the competency inventory, all on `census_date`."""
     targets = load_training_targets(targets_file)
     framework = default_framework()
-    with UnitOfWork(engine) as uow:
-        posts = uow.read.posts_with_people()
-        localities = uow.read.localities()
-        records = uow.read.training_records()
-        approvals = uow.read.statutory_approvals()
+    posts: pl.DataFrame = snapshot.posts_with_people
+    localities = snapshot.localities
+    records = snapshot.training_records
     return TrainingOutcome(
         compliance=assess_compliance(
             posts, records, targets, census_date=census_date, localities=localities
         ),
-        statutory=statutory_roles(approvals, posts, census_date=census_date, localities=localities),
+        statutory=statutory_roles(
+            snapshot.statutory_approvals, posts, census_date=census_date, localities=localities
+        ),
         competency=competency_inventory(
             posts, records, framework, census_date=census_date, localities=localities
         ),

@@ -7,16 +7,19 @@ import datetime as dt
 from sqlalchemy import Engine
 
 from careforce.results.workforce import WorkforceSummary, summarise_workforce
-from careforce.store.unit_of_work import UnitOfWork
+from careforce.services.snapshot import StoreSnapshot, read_snapshot
+
+
+def summarise_snapshot(snapshot: StoreSnapshot, census_date: dt.date) -> WorkforceSummary:
+    return summarise_workforce(
+        snapshot.posts_with_people,
+        snapshot.vacancies,
+        snapshot.volunteers,
+        snapshot.localities,
+        snapshot.organisations,
+        census_date=census_date,
+    )
 
 
 def summarise_store(engine: Engine, census_date: dt.date) -> WorkforceSummary:
-    with UnitOfWork(engine) as uow:
-        return summarise_workforce(
-            uow.read.posts_with_people(),
-            uow.read.vacancies(),
-            uow.read.volunteers(),
-            uow.read.localities(),
-            uow.read.organisations(),
-            census_date=census_date,
-        )
+    return summarise_snapshot(read_snapshot(engine), census_date)
