@@ -14,7 +14,9 @@ from typing import Annotated
 
 import typer
 
+from careforce.cli.demand import register as register_demand
 from careforce.cli.framework import framework_app
+from careforce.cli.methods import register as register_methods
 from careforce.cli.output import print_json, print_problems, problems_document, stderr, stdout
 from careforce.domain import UserError, ValidationFailed
 
@@ -26,6 +28,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(framework_app, name="framework")
+register_demand(app)
+register_methods(app)
 
 DbOption = Annotated[
     str | None,
