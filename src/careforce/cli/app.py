@@ -114,6 +114,48 @@ def quality_(
     quality.print_quality(report, stdout)
 
 
+CensusDateOption = Annotated[
+    str | None,
+    typer.Option("--census-date", help="Date the extracts describe (YYYY-MM-DD); default today."),
+]
+
+
+@app.command("competencies")
+def competencies_(
+    db: DbOption = None, census_date: CensusDateOption = None, as_json: JsonOption = False
+) -> None:
+    """What the workforce can do: competencies held by domain, area, organisation and sector."""
+    _remember_json(as_json)
+    from careforce.services import competency, quality
+
+    published = competency.competencies_report(db, quality.parse_census_date(census_date))
+    if as_json:
+        print_json({"ok": True, "competencies": published.as_document()})
+        return
+    competency.print_tables(published, stdout)
+
+
+@app.command("training")
+def training_(
+    db: DbOption = None,
+    census_date: CensusDateOption = None,
+    targets: Annotated[
+        Path | None,
+        typer.Option("--targets", help="Training targets file (YAML) instead of the defaults."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Training compliance against the framework's targets, and AMHP and section 12 approvals."""
+    _remember_json(as_json)
+    from careforce.services import competency, quality
+
+    published = competency.training_report(db, quality.parse_census_date(census_date), targets)
+    if as_json:
+        print_json({"ok": True, "training": published.as_document()})
+        return
+    competency.print_tables(published, stdout)
+
+
 @app.command()
 def formats(
     markdown: Annotated[
