@@ -3,8 +3,10 @@
 `generate_region` builds the region in memory from the calibration (`region.build_region`) and
 writes it out: localities and organisations, one NHS ESR extract, social care provider returns
 grouped by the council area of each provider's base, the volunteer return, vacancies, training
-records and approvals (in import order), plus the population by single year of age and a copy of
-the calibration used. The same seed and calibration give byte-identical files.
+records and approvals (in import order), plus the population by single year of age, a copy of the
+calibration used, and the model inputs that read them (`model_inputs`: the service specification,
+a WISN file and the default competency framework as an editable file). The same seed and
+calibration give byte-identical files.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from careforce.demo.calibration import Calibration, bundled_calibration_text, load_calibration
+from careforce.demo.model_inputs import write_model_inputs
 from careforce.demo.region import DEFAULT_SEED, build_region
 from careforce.demo.sampling import stream
 from careforce.demo.writers import source_tables, write_csv, write_source
@@ -34,6 +37,9 @@ class DemoManifest:
     files: tuple[tuple[str, Path], ...]  # (kind, path) of each source file, in import order
     population_path: Path
     calibration_path: Path
+    services_path: Path  # the service specification, reading population_path
+    wisn_path: Path  # WISN inputs of the community mental health team nurses
+    framework_path: Path  # the default competency framework as an editable file
 
 
 def generate_region(
@@ -65,6 +71,7 @@ def generate_region(
         else yaml.safe_dump(cal.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
     )
     calibration_path.write_text(text, encoding="utf-8")
+    model_inputs = write_model_inputs(out_dir, cal)
     return DemoManifest(
         out_dir=out_dir,
         seed=seed,
@@ -73,4 +80,7 @@ def generate_region(
         files=tuple(files),
         population_path=population_path,
         calibration_path=calibration_path,
+        services_path=model_inputs.services_path,
+        wisn_path=model_inputs.wisn_path,
+        framework_path=model_inputs.framework_path,
     )

@@ -1,0 +1,1 @@
+"""Scenario files: what to project, over how long, with which levers (schema in `schema`)."""

@@ -1,0 +1,191 @@
+"""The scenario file, schema version 1 (TOML): the data, the horizon, the runs and the levers.
+
+Pydantic, frozen, strict: unknown keys are refused, so a typo in a lever's name is a problem with
+its path rather than a lever silently left at its default. Uncertain values take the forms of the
+service specification (a number, `[low, high]` or `{central, low, high}`; docs/design/demand.md).
+The supply levers come first (training pipeline, retention, international recruitment); later
+versions of the planning job add demand, delegation and pay levers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from careforce.specification.service_spec import PositiveValue, ShareValue
+
+SCHEMA_VERSION = 1
+DEFAULT_SEED = 20261123
+DEFAULT_QUANTILES = (5, 25, 50, 75, 95)
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+Identifier = Annotated[str, Field(pattern=_ID.pattern, description="lower_snake_case")]
+Year = Annotated[int, Field(ge=2000, le=2100)]
+
+
+class _Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Basis(_Entry):
+    """Where a figure comes from: a source id (figures.md section 9) or a stated assumption."""
+
+    source: str | None = None
+    basis: str | None = None
+
+    @model_validator(mode="after")
+    def _has_a_basis(self) -> Self:
+        if not self.source and not (self.basis or "").startswith("assumption"):
+            raise ValueError(
+                "say where the figures come from: `source` (a reference id) or "
+                '`basis = "assumption: why"`'
+            )
+        return self
+
+
+class Data(_Entry):
+    """The inputs, each relative to the scenario file unless absolute."""
+
+    database: str = Field(
+        description="A database URL (sqlite:///FILE, postgresql+psycopg://...) or a SQLite file."
+    )
+    census_date: dt.date = Field(description="The date the staff extracts describe.")
+    framework: str | None = Field(default=None, description="Framework file; default bundled.")
+    services: str | None = Field(default=None, description="Service specification (YAML).")
+    population: str | None = Field(default=None, description="Population projections (CSV).")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dates_from_text(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("census_date"), str):
+            try:
+                return {**data, "census_date": dt.date.fromisoformat(data["census_date"])}
+            except ValueError:
+                pass  # the strict date check names the key
+        return data
+
+
+class Projection(_Entry):
+    years: int = Field(default=10, ge=1, le=50, description="Years projected after the census.")
+    runs: int = Field(default=200, ge=0, le=100_000, description="Monte Carlo runs besides run 0.")
+    seed: int = Field(default=DEFAULT_SEED, ge=0, description="Seeds every named random stream.")
+    process_noise: bool = Field(
+        default=False, description="Draw leavers and joiners as whole people (small populations)."
+    )
+    quantiles: list[int] = Field(default_factory=lambda: list(DEFAULT_QUANTILES), min_length=1)
+
+    @model_validator(mode="after")
+    def _quantiles_in_range(self) -> Self:
+        if any(not 0 < q < 100 for q in self.quantiles) or list(self.quantiles) != sorted(
+            set(self.quantiles)
+        ):
+            raise ValueError("quantiles are whole percentages between 0 and 100, rising")
+        return self
+
+
+class Rates(_Entry):
+    """How rates are estimated from the history (METHODS section 7)."""
+
+    history_years: int = Field(
+        default=3, ge=1, le=20, description="Years of history before census."
+    )
+    shrinkage_strength: float = Field(
+        default=50.0,
+        ge=0,
+        description="k: person-years of the parent group's rate added to a cell.",
+    )
+
+
+class YearValue(_Entry):
+    year: Year
+    value: float = Field(ge=0)
+
+
+class Programme(Basis):
+    """A training programme: places commissioned each year become staff `length_years` later."""
+
+    id: Identifier
+    name: str = Field(min_length=1)
+    role: str = Field(min_length=1, description="The framework role its completers join.")
+    length_years: int = Field(ge=1, le=15)
+    commissioned_places: PositiveValue = Field(description="Places commissioned a year.")
+    commissioned_by_year: list[YearValue] = Field(
+        default_factory=list,
+        description="Places in named years, replacing `commissioned_places` there.",
+    )
+    fill_rate: ShareValue = Field(description="Share of commissioned places filled.")
+    placement_capacity: float | None = Field(
+        default=None, ge=0, description="Most students who can start a year (placements)."
+    )
+    attrition: ShareValue = Field(description="Share of starters who do not complete the course.")
+    local_share: ShareValue = Field(description="Share of completers taking local posts.")
+    starting_age: list[int] = Field(
+        default_factory=lambda: [21, 30],
+        min_length=2,
+        max_length=2,
+        description="Completers start in post at ages spread evenly over this.",
+    )
+    sectors: dict[str, float] = Field(
+        default_factory=lambda: {"nhs": 1.0}, description="Completers' spread over sectors."
+    )
+    students_now: list[float] = Field(
+        default_factory=list,
+        description="Students in each course year at the census (first year first).",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        low, high = self.starting_age
+        if not 16 <= low <= high <= 74:
+            raise ValueError("starting_age is [youngest, oldest] within 16 to 74")
+        if not self.sectors or abs(sum(self.sectors.values()) - 1.0) > 1e-6:
+            raise ValueError("the sectors' shares must sum to 1")
+        if len(self.students_now) > self.length_years:
+            raise ValueError("students_now has more course years than the course")
+        years = [v.year for v in self.commissioned_by_year]
+        if len(years) != len(set(years)):
+            raise ValueError("a year appears twice in commissioned_by_year")
+        return self
+
+
+class Retention(Basis):
+    """A multiplier on leaver rates (0.9 = a tenth fewer leave) for some staff, from a year on."""
+
+    staff_group: str | None = None
+    role: str | None = None
+    sector: str | None = None
+    leaver_rate_multiplier: PositiveValue
+    from_year: Year | None = None
+
+
+class InternationalRecruitment(Basis):
+    role: str = Field(min_length=1)
+    recruits_per_year: PositiveValue
+    from_year: Year | None = None
+    to_year: Year | None = None
+
+
+class Scenario(_Entry):
+    schema_version: Literal[1]
+    name: str = Field(min_length=1)
+    description: str = ""
+    extends: str | None = Field(
+        default=None, description="A scenario file this one starts from (relative path)."
+    )
+    data: Data
+    projection: Projection = Projection()
+    rates: Rates = Rates()
+    programmes: list[Programme] = Field(default_factory=list)
+    retention: list[Retention] = Field(default_factory=list)
+    international_recruitment: list[InternationalRecruitment] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_programmes(self) -> Self:
+        ids = [p.id for p in self.programmes]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"programme ids used twice: {', '.join(twice)}")
+        return self
