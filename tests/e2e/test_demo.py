@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -110,3 +111,25 @@ def test_no_demo_post_starts_before_the_person_is_sixteen(
             "WHERE CAST(substr(p.start_date, 1, 4) AS INTEGER) < q.year_of_birth + 16"
         ).fetchone()[0]
     assert early == 0
+
+
+def test_the_demo_report_shows_the_required_workforce_and_the_cmht_wisn(
+    demo: tuple[Path, dict[str, object]],
+) -> None:
+    out, _ = demo
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert '<a href="#demand">Required workforce</a>' in report
+    section = report[report.index('<section id="demand"') : report.index('<section id="training"')]
+    assert '<table id="demand-domain"' in section
+    assert "Personal care &amp; daily living" in section
+    assert "5–95% range of 200 runs" in section  # the demo's default --runs
+    fan = section[section.index('<svg class="chart"') : section.index("</svg>")]
+    assert 'aria-labelledby="chart-demand-title chart-demand-desc"' in fan
+    assert "25–75% of runs" in fan
+    wisn = section[section.index('<table id="demand-wisn"') :]
+    assert "community mental health team" in wisn
+    ratio = re.search(r"WISN ratio of (\d\.\d\d): (shortage|balanced|surplus)", section)
+    assert ratio is not None and 0.5 < float(ratio[1]) < 1.5
+    assert f'<td class="num">{ratio[1]}</td>' in wisn
+    for name in ("services.yaml", "wisn_cmht.yaml", "framework.yaml", "population.csv"):
+        assert f"inputs/{name}</th>" in report  # listed with its hash among the input files

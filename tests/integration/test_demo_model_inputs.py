@@ -115,3 +115,19 @@ def test_the_required_workforce_is_of_the_size_of_the_region(manifest: DemoManif
     assert 3500 < total[first]["fte_central"] < 7000
     assert total[last]["fte_central"] > total[first]["fte_central"]  # an ageing population
     assert total[first]["fte_p5"] < total[first]["fte_central"] < total[first]["fte_p95"]
+
+
+def test_the_baseline_scenario_loads_and_names_the_demo_inputs(manifest: DemoManifest) -> None:
+    from careforce.framework.loader import default_framework
+    from careforce.scenario.load import load_scenario
+
+    loaded = load_scenario(manifest.baseline_path)
+    scenario = loaded.scenario
+    assert scenario.data.census_date == manifest.census_date
+    services = loaded.input_path(scenario.data.services)
+    assert services is not None and services.resolve() == manifest.services_path.resolve()
+    assert loaded.database_url().endswith("careforce.sqlite")
+    roles = set(default_framework().roles)
+    assert scenario.programmes and all(p.role in roles for p in scenario.programmes)
+    for p in scenario.programmes:  # every programme says where its figures come from
+        assert p.source or (p.basis or "").startswith("assumption")

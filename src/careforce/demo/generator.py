@@ -40,6 +40,7 @@ class DemoManifest:
     services_path: Path  # the service specification, reading population_path
     wisn_path: Path  # WISN inputs of the community mental health team nurses
     framework_path: Path  # the default competency framework as an editable file
+    baseline_path: Path  # the baseline scenario (TOML) read by `careforce project`
 
 
 def generate_region(
@@ -83,4 +84,5 @@ def generate_region(
         services_path=model_inputs.services_path,
         wisn_path=model_inputs.wisn_path,
         framework_path=model_inputs.framework_path,
+        baseline_path=model_inputs.baseline_path,
     )

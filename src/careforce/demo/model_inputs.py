@@ -13,7 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from careforce.demo.calibration import Calibration
-from careforce.demo.services_spec import bundled_services_text, bundled_wisn_text
+from careforce.demo.services_spec import (
+    bundled_baseline_text,
+    bundled_services_text,
+    bundled_wisn_text,
+)
 from careforce.framework.export import default_framework_text
 
 __all__ = ["ModelInputs", "services_text_for", "write_model_inputs"]
@@ -21,6 +25,7 @@ __all__ = ["ModelInputs", "services_text_for", "write_model_inputs"]
 SERVICES_FILE = "services.yaml"
 WISN_FILE = "wisn_cmht.yaml"
 FRAMEWORK_FILE = "framework.yaml"
+BASELINE_FILE = "scenarios/baseline.toml"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +33,7 @@ class ModelInputs:
     services_path: Path
     wisn_path: Path
     framework_path: Path
+    baseline_path: Path
 
 
 def _set_top_level(text: str, key: str, value: int) -> str:
@@ -48,11 +54,14 @@ def write_model_inputs(out_dir: Path, cal: Calibration) -> ModelInputs:
         SERVICES_FILE: services_text_for(cal),
         WISN_FILE: bundled_wisn_text(),
         FRAMEWORK_FILE: default_framework_text(),
+        BASELINE_FILE: bundled_baseline_text(),
     }
     for name, text in files.items():
+        (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
         (out_dir / name).write_text(text, encoding="utf-8")
     return ModelInputs(
         services_path=out_dir / SERVICES_FILE,
         wisn_path=out_dir / WISN_FILE,
         framework_path=out_dir / FRAMEWORK_FILE,
+        baseline_path=out_dir / BASELINE_FILE,
     )

@@ -22,3 +22,8 @@ def bundled_services_text() -> str:
 def bundled_wisn_text() -> str:
     """The WISN file of the demo region's community mental health team nurses (YAML text)."""
     return resources.files(DATA).joinpath("wisn_cmht.yaml").read_text("utf-8")
+
+
+def bundled_baseline_text() -> str:
+    """The demo region's baseline scenario (TOML text), read by `careforce project`."""
+    return resources.files(DATA).joinpath("baseline.toml").read_text("utf-8")

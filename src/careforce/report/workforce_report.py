@@ -6,7 +6,7 @@ there is no script, web font or image to fetch, so it opens offline, mails as on
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -14,7 +14,9 @@ from typing import Any
 import jinja2
 import polars as pl
 
+from careforce.demand.wisn import WisnResult
 from careforce.report.competency_section import competency_section
+from careforce.report.demand_section import DemandFigures, demand_section
 from careforce.report.format import fmt_count, fmt_date, fmt_datetime, fmt_fte, fmt_percent
 from careforce.report.labels import sector_label, staff_group_label
 from careforce.report.tables import TableView, generic_table
@@ -179,6 +181,8 @@ def render_workforce_report(
     statutory: StatutoryRolesReport | None = None,
     competency: CompetencyInventory | None = None,
     domain_names: Mapping[str, str] | None = None,
+    demand: DemandFigures | None = None,
+    wisn: Sequence[WisnResult] | None = None,
 ) -> str:
     """The workforce report as one self-contained HTML document (no external resources).
 
@@ -187,7 +191,9 @@ def render_workforce_report(
     1 to 4 people, and whatever would reveal them, are shown as ``*``; without it every number is
     exact and the report says it must not be published. `training` (compliance with training
     targets) and `statutory` (AMHP and section 12 approvals) add a section "Training and
-    statutory roles"; without either it is left out. Staff-level lists are never shown.
+    statutory roles"; without either it is left out. `demand` (a demand outcome, as
+    `careforce demand` computes it) and `wisn` (WISN results) add a section "Required workforce";
+    without either it is left out. Staff-level lists are never shown.
     """
     s = summary
     threshold = SMALL_COUNT_THRESHOLD if suppress else 0
@@ -245,6 +251,9 @@ def render_workforce_report(
     figures = _key_figures(s, threshold, vacancies[0])
     section = training_section(training, statutory, threshold)
     inventory = competency_section(competency, domain_names or {}, threshold)
+    areas = s.by_area.select("area_code", "area").iter_rows()
+    area_names = {str(c): str(n) for c, n in areas if c is not None and n is not None}
+    required = demand_section(demand, wisn, area_names)
     people_tables = [
         *(section.tables if section else []),
         *(inventory.tables if inventory else []),
@@ -281,6 +290,7 @@ def render_workforce_report(
         "volunteer_total": figures[5],
         "training": section,
         "competency": inventory,
+        "demand": required,
         "quality": _quality_tables(quality),
         "quality_supplied": quality is not None,
         "hazard": [(label, fmt_percent(p)) for label, p in _hazard_rows(s)],

@@ -1,4 +1,5 @@
-"""Required workforce summaries: hours and FTE by competency domain, task, area, setting, service.
+"""Required workforce summaries: hours and FTE by competency domain, task, area, setting, service,
+and by domain within each area.
 
 Each table has one row per group and year: the central run (run 0) and the quantiles of runs
 1..R (METHODS section 5), in hours and in FTE (hours / standard hours of one FTE). Sums are taken
@@ -43,22 +44,25 @@ def group_sum(values: np.ndarray, groups: Sequence[str], order: Sequence[str]) -
 
 
 def _table(
-    key: str,
-    labels: Sequence[str],
+    keys: Mapping[str, Sequence[str]],
     years: Sequence[int],
     hours: np.ndarray,
     hours_per_fte: float,
     quantiles: Sequence[int],
 ) -> pl.DataFrame:
-    """One row per label and year from `hours[r, label, year]`."""
+    """One row per group and year from `hours[r, group, year]`; `keys` names each group's labels
+    (one or more key columns, each as long as the groups)."""
     columns: dict[str, object] = {
-        key: np.repeat(np.asarray(labels, dtype=object), len(years)).tolist(),
-        "year": np.tile(np.asarray(years, dtype=np.int64), len(labels)),
+        key: np.repeat(np.asarray(labels, dtype=object), len(years)).tolist()
+        for key, labels in keys.items()
     }
+    groups = hours.shape[1]
+    columns["year"] = np.tile(np.asarray(years, dtype=np.int64), groups)
     for measure, scale in (("hours", 1.0), ("fte", 1.0 / hours_per_fte)):
         for name, value in spread_of_runs(hours * scale, quantiles).items():
             columns[f"{measure}_{name}"] = np.asarray(value, dtype=np.float64).reshape(-1)
-    return pl.DataFrame(columns, schema_overrides={key: pl.String, "year": pl.Int64})
+    types = {key: pl.String for key in keys} | {"year": pl.Int64}
+    return pl.DataFrame(columns, schema_overrides=types)
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class DemandSummary:
     by_area: pl.DataFrame
     by_setting: pl.DataFrame
     by_service: pl.DataFrame
+    by_domain_area: pl.DataFrame  # one row per domain, area and year (domain first, then area)
 
 
 def summarise_demand(
@@ -83,8 +88,8 @@ def summarise_demand(
     domain_order: Sequence[str] = (),
     quantiles: Sequence[int] = QUANTILES,
 ) -> DemandSummary:
-    """Sum the result's hours by domain (a task's domain from `task_domains`), task, area, setting
-    and service, within each run, then take the central run and the quantiles."""
+    """Sum the result's hours by domain (a task's domain from `task_domains`), task, area, setting,
+    service and domain within area, within each run, then take the central run and the quantiles."""
     if not len(result.runs) or result.runs[0] != 0:
         raise ValueError("the result's first run must be the central run 0")
     hours = np.asarray(result.hours, dtype=np.float64)
@@ -97,7 +102,20 @@ def summarise_demand(
     service_years = by_service.sum(axis=2)
 
     def table(key: str, labels: Sequence[str], values: np.ndarray) -> pl.DataFrame:
-        return _table(key, labels, years, values, standard_hours_per_fte, quantiles)
+        return _table({key: labels}, years, values, standard_hours_per_fte, quantiles)
+
+    areas = result.area_codes
+    domain_area = group_sum(hours, domains, present)  # [r, domain, area, year]
+    domain_area_table = _table(
+        {
+            "domain": [d for d in present for _ in areas],
+            "area_code": [a for _ in present for a in areas],
+        },
+        years,
+        domain_area.reshape(len(domain_area), len(present) * len(areas), len(years)),
+        standard_hours_per_fte,
+        quantiles,
+    )
 
     task_table = table("task", result.task_ids, by_task).with_columns(
         domain=pl.Series(np.repeat(np.asarray(domains, dtype=object), len(years)).tolist())
@@ -111,4 +129,5 @@ def summarise_demand(
         by_area=table("area_code", result.area_codes, hours.sum(axis=1)),
         by_setting=table("setting", settings, group_sum(service_years, result.settings, settings)),
         by_service=table("service", result.service_ids, service_years),
+        by_domain_area=domain_area_table,
     )

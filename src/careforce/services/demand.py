@@ -72,6 +72,7 @@ class DemandOutcome:
             "by_area": s.by_area.to_dicts(),
             "by_setting": s.by_setting.to_dicts(),
             "by_service": s.by_service.to_dicts(),
+            "by_domain_area": s.by_domain_area.to_dicts(),
         }
 
 

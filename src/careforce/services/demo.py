@@ -15,7 +15,9 @@ from rich.progress import Progress
 from careforce.demo.generator import generate_region
 from careforce.report import render_workforce_report
 from careforce.results.provenance import Provenance
+from careforce.services.demand import compute_demand
 from careforce.services.importing import import_file
+from careforce.services.methods import wisn_from_file
 from careforce.services.provenance import code_version, sha256_of
 from careforce.services.quality import QualityOutcome, assess_snapshot
 from careforce.services.secret import ensure_secret
@@ -56,8 +58,8 @@ def _steps(total: int, enabled: bool) -> Iterator[object]:
 
 
 def run_demo(out: Path, *, seed: int, runs: int, progress: bool = True) -> DemoOutcome:
-    """Generate the region's source files, import them into a fresh database, write the report."""
-    del runs  # the projections that use Monte Carlo runs arrive with the supply engine
+    """Generate the region's source files, import them into a fresh database, compute the
+    workforce its services need (`runs` drawn runs, `seed`) and the CMHT WISN, write the report."""
     out.mkdir(parents=True, exist_ok=True)
     inputs = out / "inputs"
     database_file = out / DEMO_DATABASE
@@ -70,7 +72,7 @@ def run_demo(out: Path, *, seed: int, runs: int, progress: bool = True) -> DemoO
     try:
         upgrade(engine)
         rows = 0
-        with _steps(len(manifest.files) + 2, progress) as step:
+        with _steps(len(manifest.files) + 3, progress) as step:
             for kind, path in manifest.files:
                 step(f"importing {path.name}")  # type: ignore[operator]
                 rows += import_file(kind, path, url).rows
@@ -81,15 +83,36 @@ def run_demo(out: Path, *, seed: int, runs: int, progress: bool = True) -> DemoO
             )
             summary = summarise_snapshot(snapshot, manifest.census_date)
             training = training_from_snapshot(snapshot, manifest.census_date)
+            step("computing the required workforce")  # type: ignore[operator]
+            demand = compute_demand(
+                manifest.services_path,
+                population_path=manifest.population_path,
+                framework_path=manifest.framework_path,
+                runs=runs,
+                seed=seed,
+            )
+            wisn = wisn_from_file(manifest.wisn_path)
             step("writing the report")  # type: ignore[operator]
+            model_inputs = (
+                manifest.services_path,
+                manifest.population_path,
+                manifest.wisn_path,
+                manifest.framework_path,
+            )
             provenance = Provenance(
                 code_version=code_version(),
                 generated_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
                 seed=seed,
                 census_date=manifest.census_date,
-                inputs=tuple((str(p.relative_to(out)), sha256_of(p)) for _, p in manifest.files),
+                inputs=tuple(
+                    (str(p.relative_to(out)), sha256_of(p))
+                    for p in (*(p for _, p in manifest.files), *model_inputs)
+                ),
                 database=f"sqlite:///{DEMO_DATABASE}",
-                parameters={"calibration": str(manifest.calibration_path.relative_to(out))},
+                parameters={
+                    "calibration": str(manifest.calibration_path.relative_to(out)),
+                    "demand_runs": runs,
+                },
             )
             shareable, _ = quality.shareable_sections()
             html = render_workforce_report(
@@ -100,6 +123,8 @@ def run_demo(out: Path, *, seed: int, runs: int, progress: bool = True) -> DemoO
                 statutory=training.statutory,
                 competency=training.competency,
                 domain_names=training.domain_names,
+                demand=demand,
+                wisn=wisn,
             )
             report = out / "report.html"
             report.write_text(html, encoding="utf-8")
