@@ -18,6 +18,7 @@ from careforce.cli.demand import register as register_demand
 from careforce.cli.framework import framework_app
 from careforce.cli.methods import register as register_methods
 from careforce.cli.output import print_json, print_problems, problems_document, stderr, stdout
+from careforce.cli.supply import register as register_supply
 from careforce.domain import UserError, ValidationFailed
 
 app = typer.Typer(
@@ -30,6 +31,7 @@ app = typer.Typer(
 app.add_typer(framework_app, name="framework")
 register_demand(app)
 register_methods(app)
+register_supply(app)
 
 DbOption = Annotated[
     str | None,

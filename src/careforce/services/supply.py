@@ -1,0 +1,202 @@
+"""`careforce project SCENARIO`: the workforce the region will have, year by year, with its range.
+
+Reads the scenario, the store's staff history once, estimates the rates (METHODS section 7),
+builds the engine's model, draws every run's parameters up front from named streams, and projects
+chunks of runs here, in a process pool or on a Dask cluster: the joined result is the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from careforce.domain import UserError
+from careforce.parallel import chunks_of, run_chunks
+from careforce.results.supply_summary import SupplySummary, summarise_supply
+from careforce.scenario.load import LoadedScenario, load_scenario
+from careforce.scenario.supply_inputs import draw_supply_parameters, supply_model
+from careforce.services.provenance import code_version, sha256_of
+from careforce.services.rates import SupplyRates, estimate_rates, role_groups
+from careforce.services.snapshot import read_snapshot
+from careforce.store.database import make_engine
+from careforce.store.migrate import require_current
+from careforce.supply.engine import project
+from careforce.supply.model import RunParameters, SupplyModel
+from careforce.supply.plan import describe_plan
+from careforce.supply.projection import Projection
+
+CHUNK_RUNS = 50
+
+
+@dataclass(frozen=True, eq=False)
+class SupplyOutcome:
+    scenario: str
+    name: str
+    census_date: dt.date
+    runs: int
+    seed: int
+    backend: str
+    scheduler: str
+    seconds: float
+    code_version: str
+    inputs: dict[str, str]
+    model: SupplyModel
+    rates: SupplyRates
+    projection: Projection
+    summary: SupplySummary
+
+    def as_document(self) -> dict[str, Any]:
+        s = self.summary
+        return {
+            "scenario": self.scenario,
+            "name": self.name,
+            "census_date": self.census_date.isoformat(),
+            "years": list(s.years),
+            "runs": self.runs,
+            "seed": self.seed,
+            "quantiles": list(s.quantiles),
+            "code_version": self.code_version,
+            "inputs": self.inputs,
+            "backend": self.backend,
+            "scheduler": self.scheduler,
+            "seconds": round(self.seconds, 2),
+            "rates_period": [
+                self.rates.period.start.isoformat(),
+                self.rates.period.end.isoformat(),
+            ],
+            "total": s.total.to_dicts(),
+            "by_staff_group": s.by_staff_group.to_dicts(),
+            "by_area": s.by_area.to_dicts(),
+            "by_staff_group_area": s.by_staff_group_area.to_dicts(),
+            "by_role": s.by_role.to_dicts(),
+            "flows": s.flows.to_dicts(),
+            "retirements": s.retirements.to_dicts(),
+            "pipeline": s.pipeline.to_dicts(),
+            "age_profile": s.age_profile.to_dicts(),
+        }
+
+
+def _project_chunk(
+    model: SupplyModel, params: RunParameters, years: int, backend: str, runs: np.ndarray
+) -> Projection:
+    rows = np.searchsorted(params.runs, runs)
+    return project(model, params.take(rows), years, backend=backend)
+
+
+def prepare(loaded: LoadedScenario) -> tuple[SupplyModel, SupplyRates, dict[str, str]]:
+    """The model of a loaded scenario, the rates behind it and the role -> staff group map."""
+    scenario = loaded.scenario
+    engine = make_engine(loaded.database_url())
+    try:
+        require_current(engine)
+        snapshot = read_snapshot(engine)
+    finally:
+        engine.dispose()
+    if snapshot.posts_with_people.height == 0:
+        raise UserError(f"the database of {loaded.path} holds no staff: import staff files first")
+    rates = estimate_rates(
+        snapshot.posts_with_people,
+        scenario.data.census_date,
+        history_years=scenario.rates.history_years,
+        k=scenario.rates.shrinkage_strength,
+    )
+    groups = dict(role_groups().iter_rows())
+    named = {p.role for p in scenario.programmes}
+    named |= {i.role for i in scenario.international_recruitment}
+    unknown = sorted(named - set(groups))
+    if unknown:
+        raise UserError(f"{loaded.path}: roles not in the framework: {', '.join(unknown)}")
+    return supply_model(snapshot.posts_with_people, rates, scenario, groups), rates, groups
+
+
+def project_scenario(
+    path: Path,
+    *,
+    runs: int | None = None,
+    seed: int | None = None,
+    scheduler: str | None = None,
+    backend: str = "numba",
+    chunk_runs: int = CHUNK_RUNS,
+) -> SupplyOutcome:
+    """Project the scenario in `path`; `runs` and `seed` override the scenario's. Runs go out in
+    chunks of `chunk_runs` to the scheduler (see `careforce.parallel.run_chunks`)."""
+    loaded = load_scenario(path)
+    scenario = loaded.scenario
+    if runs is not None or seed is not None:
+        projection_options = scenario.projection.model_copy(
+            update={k: v for k, v in (("runs", runs), ("seed", seed)) if v is not None}
+        )
+        scenario = scenario.model_copy(update={"projection": projection_options})
+        loaded = LoadedScenario(scenario, loaded.path, loaded.chain)
+    started = time.perf_counter()
+    model, rates, groups = prepare(loaded)
+    run_index = np.arange(scenario.projection.runs + 1)
+    params = draw_supply_parameters(model, scenario, rates, groups, runs=run_index)
+    task = functools.partial(_project_chunk, model, params, scenario.projection.years, backend)
+    parts = run_chunks(task, chunks_of(run_index, chunk_runs), scheduler=scheduler)
+    projection = Projection.concat(parts)
+    summary = summarise_supply(
+        projection, groups, scenario.data.census_date.year, quantiles=scenario.projection.quantiles
+    )
+    return SupplyOutcome(
+        scenario=str(path),
+        name=scenario.name,
+        census_date=scenario.data.census_date,
+        runs=scenario.projection.runs,
+        seed=scenario.projection.seed,
+        backend=backend,
+        scheduler=scheduler or "in-process",
+        seconds=time.perf_counter() - started,
+        code_version=code_version(),
+        inputs={str(p): sha256_of(p) for p in loaded.chain},
+        model=model,
+        rates=rates,
+        projection=projection,
+        summary=summary,
+    )
+
+
+def plan_text() -> str:
+    return describe_plan()
+
+
+def _cell(row: dict[str, Any], measure: str) -> str:
+    central = f"{row[f'{measure}_central']:,.0f}"
+    if f"{measure}_p5" in row:
+        return f"{central} ({row[f'{measure}_p5']:,.0f}-{row[f'{measure}_p95']:,.0f})"
+    return central
+
+
+def print_supply(outcome: SupplyOutcome, console: Console) -> None:
+    s = outcome.summary
+    console.print(
+        f"{outcome.name}: projected from {outcome.census_date.isoformat()}, central run and "
+        f"{outcome.runs} runs (seed {outcome.seed}); 5-95% range in brackets."
+    )
+    shown = [s.years[0], *s.years[1:-1][4::5], s.years[-1]]
+    shown = list(dict.fromkeys(shown))
+    for title, frame, key in (
+        ("Headcount by staff group", s.by_staff_group, "staff_group"),
+        ("Headcount by area", s.by_area, "area_code"),
+    ):
+        table = Table(title=title, title_justify="left")
+        table.add_column(key.replace("_", " "))
+        for year in shown:
+            table.add_column(str(year), justify="right")
+        for label in frame[key].unique(maintain_order=True).to_list():
+            rows = {r["year"]: r for r in frame.filter(frame[key] == label).iter_rows(named=True)}
+            table.add_row(label, *(_cell(rows[y], "headcount") for y in shown))
+        console.print(table)
+    total = {r["year"]: r for r in s.total.iter_rows(named=True)}
+    console.print(
+        "All staff: headcount " + ", ".join(f"{y} {_cell(total[y], 'headcount')}" for y in shown)
+    )
+    console.print(f"({outcome.seconds:.1f} s, {outcome.backend}, {outcome.scheduler})")

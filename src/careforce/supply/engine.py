@@ -1,0 +1,316 @@
+"""Project the workforce: the run loop over `PLAN`, on numpy, CuPy or the fused numba kernel.
+
+Runs are independent: the result for a run depends only on the model, that run's parameters
+and, with process noise, that run's own random streams; so projecting runs 0..R at once or in
+chunks (`RunParameters.take`, then `Projection.concat`) gives identical results, and chunks can
+go to a process pool or a cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from careforce.sampling import generator
+from careforce.supply.backend import array_namespace, to_numpy
+from careforce.supply.model import RunParameters, SupplyModel
+from careforce.supply.plan import DeviceModel, RunArrays, YearInputs, advance_year
+from careforce.supply.projection import AGE_BANDS, FLOWS, Projection, age_band_of
+from careforce.supply.steps import Array, Stock
+
+# Elements of one stock array per block of runs on the array path: small blocks keep numpy's
+# temporaries in cache; a GPU wants large ones.
+BLOCK_ELEMENTS = {"numpy": 400_000, "cupy": 200_000_000}
+
+KERNEL_RUNS_PER_CHUNK = 4
+
+GeneratorFor = Callable[[str, int], np.random.Generator]
+
+
+@dataclass(frozen=True)
+class ProcessNoise:
+    """Binomial leavers and Poisson other joiners, for small populations (METHODS section 5).
+
+    `generator_for(stream, run)` gives the generator of one named stream in one run. Streams are
+    named per flow and role (`supply.noise.leavers.<role>`, `supply.noise.joiners.<role>`), so
+    changing one role leaves every other role's draws as they were. Run 0 never has noise.
+    """
+
+    generator_for: GeneratorFor
+
+    @classmethod
+    def from_seed(cls, seed: int) -> ProcessNoise:
+        """Streams derived from the scenario seed by `careforce.sampling.generator`."""
+        return cls(partial(generator, seed))
+
+
+def project(
+    model: SupplyModel,
+    params: RunParameters,
+    years: int,
+    *,
+    backend: str = "numpy",
+    process_noise: ProcessNoise | None = None,
+) -> Projection:
+    """Stocks and flows for each run of `params` over `years` yearly steps (year 0 the start).
+
+    backend: "numpy" (the array path), "cupy" (the same on a GPU) or "numba" (the fused kernel,
+    fastest on a CPU). Process noise needs the numpy backend.
+    """
+    params.check(model)
+    if not 0 <= years <= model.years:
+        raise ValueError(
+            f"years must be 0 to {model.years}: the model's year-varying inputs have"
+            f" {model.years} rows"
+        )
+    xp = array_namespace(backend)  # refuses an unknown backend, or CuPy where it cannot run
+    if process_noise is not None and backend != "numpy":
+        raise ValueError("process noise runs on the numpy backend; choose backend='numpy'")
+    if backend == "numba":
+        return _project_numba(model, params, years)
+    return _project_arrays(xp, backend, model, params, years, process_noise)
+
+
+def _empty_results(model: SupplyModel, runs: int, years: int) -> dict[str, np.ndarray]:
+    cells = len(model.cells[0])
+    roles, programmes = len(model.roles), len(model.programmes)
+    return {
+        "headcount_by_cell": np.zeros((runs, years + 1, cells)),
+        "fte_by_cell": np.zeros((runs, years + 1, cells)),
+        "headcount_by_age_band": np.zeros((runs, years + 1, roles, len(AGE_BANDS))),
+        "flows": np.zeros((runs, years + 1, roles, len(FLOWS))),
+        "students": np.zeros((runs, years + 1, programmes)),
+        "intake": np.zeros((runs, years + 1, programmes)),
+        "completers": np.zeros((runs, years + 1, programmes)),
+    }
+
+
+def _projection(model: SupplyModel, params: RunParameters, results: dict) -> Projection:
+    role, area, sector = model.cells
+    return Projection(
+        roles=model.roles,
+        areas=model.areas,
+        sectors=model.sectors,
+        programmes=model.programmes,
+        runs=params.runs.copy(),
+        cell_role=role,
+        cell_area=area,
+        cell_sector=sector,
+        **results,
+    )
+
+
+# The array path (numpy or CuPy) -----------------------------------------------------------------
+
+
+def _project_arrays(
+    xp: Any,
+    backend: str,
+    model: SupplyModel,
+    params: RunParameters,
+    years: int,
+    noise: ProcessNoise | None,
+) -> Projection:
+    device = DeviceModel.of(xp, model)
+    results = _empty_results(model, len(params), years)
+    block = 1 if noise else max(1, BLOCK_ELEMENTS[backend] // model.headcount.size)
+    bands = xp.asarray(np.eye(len(AGE_BANDS))[age_band_of(model.ages)])
+    cells = tuple(xp.asarray(index) for index in model.cells)
+    for start in range(0, len(params), block):
+        rows = slice(start, min(start + block, len(params)))
+        chunk = params.take(rows)
+        runs = RunArrays(
+            xp.asarray(chunk.leaver_multiplier),
+            xp.asarray(chunk.joiner_multiplier),
+            xp.asarray(chunk.international_multiplier),
+            xp.asarray(chunk.fill_rate),
+        )
+        draws = _noise_draws(model, noise, int(chunk.runs[0])) if noise else (None, None)
+        count = len(chunk)
+        stock = Stock(
+            xp.repeat(device["headcount"][None], count, axis=0),
+            xp.repeat(device["fte"][None], count, axis=0),
+        )
+        students = xp.repeat(device["students"][None], count, axis=0)
+
+        def record(y: int, stock: Stock, fte: Array, rows: slice = rows) -> None:
+            heads = stock.headcount.sum(axis=-1)
+            results["headcount_by_cell"][rows, y] = to_numpy(heads[(slice(None), *cells)])
+            results["fte_by_cell"][rows, y] = to_numpy(fte[(slice(None), *cells)])
+            by_band = xp.einsum("rglca,ab->rgb", stock.headcount, bands)
+            results["headcount_by_age_band"][rows, y] = to_numpy(by_band)
+
+        record(0, stock, stock.fte.sum(axis=-1))
+        results["students"][rows, 0] = to_numpy(students.sum(axis=-1))
+        for t in range(years):
+            year = YearInputs(device, runs, t, *draws)
+            state = advance_year(year, stock, students)
+            stock, students = state.stock, state.students
+            record(t + 1, stock, state.reported_fte)
+            by_role = xp.stack([state.flows[name].sum(axis=(2, 3)) for name in FLOWS], axis=-1)
+            results["flows"][rows, t + 1] = to_numpy(by_role)
+            results["students"][rows, t + 1] = to_numpy(students.sum(axis=-1))
+            results["intake"][rows, t + 1] = to_numpy(state.intake)
+            results["completers"][rows, t + 1] = to_numpy(state.completers)
+    return _projection(model, params, results)
+
+
+def _noise_draws(model: SupplyModel, noise: ProcessNoise, run: int) -> tuple[Any, Any]:
+    """Draw functions for one run (a block of one); none for the central run."""
+    if run == 0:
+        return None, None
+    leaving = [noise.generator_for(f"supply.noise.leavers.{role}", run) for role in model.roles]
+    joining = [noise.generator_for(f"supply.noise.joiners.{role}", run) for role in model.roles]
+
+    def draw_leavers(headcount: np.ndarray, probability: np.ndarray) -> np.ndarray:
+        """Binomial on the whole people in a cell; the fraction of a person leaves as expected."""
+        whole = np.floor(headcount)
+        drawn = np.empty_like(headcount)
+        for g, rng in enumerate(leaving):
+            people = whole[:, g].astype(np.int64)
+            drawn[:, g] = rng.binomial(people, probability[:, g])
+        return drawn + (headcount - whole) * probability
+
+    def draw_joiners(expected: np.ndarray) -> np.ndarray:
+        drawn = np.empty_like(expected)
+        for g, rng in enumerate(joining):
+            drawn[:, g] = rng.poisson(expected[:, g])
+        return drawn
+
+    return draw_leavers, draw_joiners
+
+
+# The fused kernel -------------------------------------------------------------------------------
+
+
+def _csr(rows: list[list[tuple[int, float]]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    starts = np.zeros(len(rows) + 1, dtype=np.int64)
+    starts[1:] = np.cumsum([len(row) for row in rows])
+    index = np.array([i for row in rows for i, _ in row], dtype=np.int64)
+    value = np.array([v for row in rows for _, v in row], dtype=np.float64)
+    return starts, index, value
+
+
+def kernel_inputs(model: SupplyModel) -> dict[str, np.ndarray]:
+    """The model in the kernel's layout: staffed cells only, moves and programmes as lists."""
+    role, area, sector = model.cells
+    cell_index = np.full((len(model.roles), len(model.areas), len(model.sectors)), -1, np.int64)
+    cell_index[role, area, sector] = np.arange(len(role))
+    # Routes into each cell from the other roles of its area and sector: (source's position in
+    # its group, rate).
+    group = area * len(model.sectors) + sector
+    group_start = np.flatnonzero(np.r_[True, group[1:] != group[:-1], True]).astype(np.int64)
+    first_of_group = np.repeat(group_start[:-1], np.diff(group_start)) if len(role) else role
+    routes: list[list[tuple[int, float]]] = [[] for _ in role]
+    for i, (h, l_, c_) in enumerate(zip(role, area, sector, strict=True)):
+        for g in np.flatnonzero(model.move_rate[:, h]):
+            source = cell_index[g, l_, c_]
+            if source >= 0:  # a role never staffed here sends no one
+                routes[i].append((int(source - first_of_group[i]), float(model.move_rate[g, h])))
+    cell_move_start, cell_move_source, cell_move_rate = _csr(routes)
+    places: list[list[tuple[int, float]]] = [[] for _ in role]
+    for p in range(len(model.programmes)):
+        if model.local_share[p] == 0:  # its places may be cells that are never staffed
+            continue
+        for i in cell_index[model.programme_role[p]][model.programme_spread[p] > 0]:
+            places[i].append((p, float(model.programme_spread[p, area[i], sector[i]])))
+    cell_programme_start, cell_programme, cell_programme_share = _csr(places)
+    band_of = age_band_of(model.ages)
+    band_start = np.searchsorted(band_of, np.arange(len(AGE_BANDS) + 1)).astype(np.int64)
+    ages = model.shape["age"]
+    per_head = model.joiner_fte_per_head
+    # Arrivals' age shares interleaved with their FTE: [share of age a, share x FTE per head].
+    joiner_arrival = np.stack(
+        [model.joiner_age_share, model.joiner_age_share * per_head[:, None]], axis=-1
+    ).reshape(len(model.roles), 2 * ages)
+    completer_arrival = np.zeros((len(model.programmes) + 1, 2 * ages))  # last row: none
+    completer_arrival[:-1] = np.stack(
+        [
+            model.start_age_share,
+            model.start_age_share * per_head[model.programme_role][:, None],
+        ],
+        axis=-1,
+    ).reshape(len(model.programmes), 2 * ages)
+    completer_total = np.zeros(len(model.programmes) + 1)
+    completer_total[:-1] = model.start_age_share.sum(axis=1)
+    stock = np.stack([model.headcount[role, area, sector], model.fte[role, area, sector]], -1)
+    return {
+        "SF0": np.ascontiguousarray(stock.reshape(len(role), 2 * ages)),
+        "cell_role": role,
+        "cell_sector": sector,
+        "group_start": group_start if len(role) else np.zeros(1, np.int64),
+        "leaver_rate": model.leaver_rate,
+        "retire_share": model.retire_share,
+        "return_rate": model.return_rate,
+        "return_fte_per_head": model.return_fte_per_head,
+        "cell_move_start": cell_move_start,
+        "cell_move_source": cell_move_source,
+        "cell_move_rate": cell_move_rate,
+        "move_out": model.move_rate.sum(axis=1),
+        "joiner_rate": model.joiner_rate,
+        "joiner_arrival": joiner_arrival,
+        "international_recruits": model.international_recruits,
+        "international_share": np.ascontiguousarray(model.international_spread[role, area, sector]),
+        "retention": model.retention,
+        "participation": model.participation,
+        "commissioned": model.commissioned_places,
+        "capacity": model.placement_capacity,
+        "attrition": model.attrition_rate,
+        "course_length": model.course_length_years,
+        "local_share": model.local_share,
+        "completer_arrival": completer_arrival,
+        "completer_total": completer_total,
+        "cell_programme_start": cell_programme_start,
+        "cell_programme": cell_programme,
+        "cell_programme_share": cell_programme_share,
+        "students0": model.students,
+        "band_start": band_start,
+    }
+
+
+def _project_numba(model: SupplyModel, params: RunParameters, years: int) -> Projection:
+    from numba import parallel_chunksize
+
+    from careforce.supply.kernel import project_runs  # compiles (or loads the cache) on first use
+
+    inputs = kernel_inputs(model)
+    results = _empty_results(model, len(params), years)
+    # Small chunks of runs per thread, so that a core slowed by other work does not hold up the
+    # rest at the end.
+    with parallel_chunksize(KERNEL_RUNS_PER_CHUNK):
+        _call_kernel(project_runs, years, inputs, params, results)
+    return _projection(model, params, results)
+
+
+def _call_kernel(
+    kernel: Any, years: int, inputs: dict, params: RunParameters, results: dict
+) -> None:
+    kernel(
+        years,
+        *(inputs[name] for name in KERNEL_MODEL_ARGUMENTS),
+        params.leaver_multiplier,
+        params.joiner_multiplier,
+        params.international_multiplier,
+        np.ascontiguousarray(params.fill_rate),
+        inputs["band_start"],
+        *(results[name] for name in KERNEL_RESULTS),
+    )
+
+
+KERNEL_MODEL_ARGUMENTS = (
+    "SF0", "cell_role", "cell_sector", "group_start",
+    "leaver_rate", "retire_share", "return_rate", "return_fte_per_head",
+    "cell_move_start", "cell_move_source", "cell_move_rate", "move_out",
+    "joiner_rate", "joiner_arrival", "international_recruits", "international_share",
+    "retention", "participation", "commissioned", "capacity", "attrition", "course_length",
+    "local_share", "completer_arrival", "completer_total",
+    "cell_programme_start", "cell_programme", "cell_programme_share", "students0",
+)  # fmt: skip
+KERNEL_RESULTS = (
+    "headcount_by_cell", "fte_by_cell", "headcount_by_age_band", "flows", "students", "intake",
+    "completers",
+)  # fmt: skip

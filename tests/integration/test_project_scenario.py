@@ -1,0 +1,141 @@
+"""`careforce project` on the demo region: chunks of runs in a process pool and on a real local Dask
+cluster give the same projection as one process; common random numbers; the pipeline lever."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from careforce.demo.generator import generate_region
+from careforce.scenario.load import load_scenario
+from careforce.scenario.supply_inputs import draw_supply_parameters
+from careforce.services.importing import import_file
+from careforce.services.secret import ensure_secret
+from careforce.services.supply import prepare, project_scenario
+from careforce.store.database import make_engine
+from careforce.store.migrate import upgrade
+
+CAREFORCE = str(Path(sys.executable).with_name("careforce"))
+ARRAYS = ("headcount_by_cell", "fte_by_cell", "headcount_by_age_band", "flows", "completers")
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The demo region imported into its own store, and its baseline scenario."""
+    folder = tmp_path_factory.mktemp("demo_project")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CAREFORCE_SECRET_FILE", str(folder / "secret.key"))
+        ensure_secret()
+        manifest = generate_region(folder / "inputs")
+        url = f"sqlite:///{folder / 'careforce.sqlite'}"
+        engine = make_engine(url)
+        try:
+            upgrade(engine)
+        finally:
+            engine.dispose()
+        for kind, path in manifest.files:
+            import_file(kind, path, url)
+        yield manifest.baseline_path
+
+
+def extend(baseline: Path, name: str, body: str) -> Path:
+    path = baseline.parent / f"{name}.toml"
+    path.write_text(
+        f'schema_version = 1\nname = "{name}"\nextends = "{baseline.name}"\n{body}',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_the_demo_baseline_projects_and_conserves_its_stock(baseline: Path) -> None:
+    outcome = project_scenario(baseline, runs=3)
+    p = outcome.projection
+    assert p.headcount_by_cell.shape[:2] == (4, 11)
+    assert (p.headcount_by_cell >= 0).all()
+    total = p.headcount_by_cell.sum(axis=2)  # [r, y]
+    flows = p.flows.sum(axis=2)  # [r, y, flow]
+    joined = sum(flows[:, 1:, i] for i in (2, 3, 5, 6, 7))  # returners, moves in, joiners
+    left = flows[:, 1:, 0] + flows[:, 1:, 4]  # leavers and moves out
+    assert np.allclose(total[:, 1:], total[:, :-1] + joined - left)
+    first = outcome.summary.total.row(0, named=True)
+    assert first["year"] == 2026 and first["headcount_central"] == pytest.approx(30196)
+
+
+@pytest.mark.parametrize("scheduler", ["processes", "dask-local"])
+def test_chunks_anywhere_give_the_same_projection(baseline: Path, scheduler: str) -> None:
+    here = project_scenario(baseline, runs=5, chunk_runs=6).projection
+    there = project_scenario(baseline, runs=5, chunk_runs=2, scheduler=scheduler).projection
+    for name in ARRAYS:
+        assert np.array_equal(getattr(here, name), getattr(there, name)), name
+
+
+def test_changing_one_lever_leaves_every_other_draw_identical(baseline: Path) -> None:
+    base = load_scenario(baseline)
+    changed = load_scenario(
+        extend(baseline, "fill", '[[programmes]]\nid = "social_work"\nfill_rate = [0.5, 0.7]\n')
+    )
+    model, rates, groups = prepare(base)
+    runs = np.arange(30)
+    a = draw_supply_parameters(model, base.scenario, rates, groups, runs=runs)
+    b = draw_supply_parameters(model, changed.scenario, rates, groups, runs=runs)
+    assert a.leaver_multiplier.tobytes() == b.leaver_multiplier.tobytes()
+    assert a.joiner_multiplier.tobytes() == b.joiner_multiplier.tobytes()
+    moved = list(model.programmes).index("social_work")
+    others = [i for i in range(len(model.programmes)) if i != moved]
+    assert a.fill_rate[:, others].tobytes() == b.fill_rate[:, others].tobytes()
+    assert not np.array_equal(a.fill_rate[1:, moved], b.fill_rate[1:, moved])
+    assert a.fill_rate[0, moved] == pytest.approx(0.9)  # run 0 central
+    assert b.fill_rate[0, moved] == pytest.approx(0.6)
+
+
+def test_more_commissions_never_give_fewer_nurses(baseline: Path) -> None:
+    grow = extend(
+        baseline, "grow", '[[programmes]]\nid = "nursing_adult"\ncommissioned_places = 400\n'
+    )
+    base = project_scenario(baseline, runs=0).summary.by_role
+    more = project_scenario(grow, runs=0).summary.by_role
+
+    def nurses(frame: object) -> list[float]:
+        rows = frame.filter(frame["role"] == "rn_adult")  # type: ignore[attr-defined]
+        return list(rows["headcount_central"])
+
+    assert all(m >= b - 1e-9 for m, b in zip(nurses(more), nurses(base), strict=True))
+    assert nurses(more)[-1] > nurses(base)[-1] + 100
+
+
+def test_the_command_line(baseline: Path) -> None:
+    env = dict(os.environ)
+    done = subprocess.run(
+        [CAREFORCE, "project", str(baseline), "--runs", "2", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)["projection"]
+    assert document["runs"] == 2 and document["years"][0] == 2026
+    assert {"by_staff_group", "by_area", "flows", "pipeline", "retirements"} <= set(document)
+    typo = extend(baseline, "typo", '[[retention]]\nstaff_grop = "social_work"\n')
+    bad = subprocess.run(
+        [CAREFORCE, "project", str(typo)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert "retention[0].staff_grop" in bad.stderr and "Traceback" not in bad.stderr
+    plan = subprocess.run(
+        [CAREFORCE, "project", "--plan"], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert plan.returncode == 0 and "leavers" in plan.stdout.lower()
