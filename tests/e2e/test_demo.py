@@ -133,3 +133,29 @@ def test_the_demo_report_shows_the_required_workforce_and_the_cmht_wisn(
     assert f'<td class="num">{ratio[1]}</td>' in wisn
     for name in ("services.yaml", "wisn_cmht.yaml", "framework.yaml", "population.csv"):
         assert f"inputs/{name}</th>" in report  # listed with its hash among the input files
+
+
+def test_the_demo_report_projects_the_workforce_and_backtests_its_rates(
+    demo: tuple[Path, dict[str, object]],
+) -> None:
+    out, _ = demo
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert '<a href="#supply">Projected workforce</a>' in report
+    section = report[report.index('<section id="supply"') : report.index('<section id="training"')]
+    assert report.index('<section id="demand"') < report.index('<section id="supply"')
+    assert "“Baseline” (baseline.toml)" in section
+    assert "5–95% range of 200 runs" in section  # the demo's default --runs
+    for table in ("supply-staff-group", "supply-area", "supply-retirements", "supply-joiners"):
+        assert f'<table id="{table}"' in section
+    fan = section[section.index('<svg class="chart"') :]
+    fan = fan[: fan.index("</svg>")]
+    assert 'aria-labelledby="chart-supply-title chart-supply-desc"' in fan
+    assert "25–75% of runs" in fan
+    assert "Registered nursing and midwifery" in section
+    backtest = section[section.index('<table id="supply-backtest"') :]
+    backtest = backtest[: backtest.index("</table>")]
+    for row in ("Leavers", "Joiners"):
+        assert f'<th scope="row">{row}</th>' in backtest
+    assert re.search(r'<td class="num">[-+]\d+\.\d%</td>', backtest)
+    assert "Published defaults alone" in backtest
+    assert "inputs/scenarios/baseline.toml</th>" in report  # listed with its hash

@@ -1,5 +1,6 @@
 """`careforce project` on the demo region: chunks of runs in a process pool and on a real local Dask
-cluster give the same projection as one process; common random numbers; the pipeline lever."""
+cluster give the same projection as one process; common random numbers; the pipeline lever; the
+statutory roles start from today's holders."""
 
 from __future__ import annotations
 
@@ -11,13 +12,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import polars as pl
 import pytest
 
 from careforce.demo.generator import generate_region
+from careforce.results.statutory import statutory_roles
 from careforce.scenario.load import load_scenario
 from careforce.scenario.supply_inputs import draw_supply_parameters
 from careforce.services.importing import import_file
 from careforce.services.secret import ensure_secret
+from careforce.services.snapshot import read_snapshot
 from careforce.services.supply import prepare, project_scenario
 from careforce.store.database import make_engine
 from careforce.store.migrate import upgrade
@@ -139,3 +143,48 @@ def test_the_command_line(baseline: Path) -> None:
         [CAREFORCE, "project", "--plan"], capture_output=True, text=True, timeout=300, check=False
     )
     assert plan.returncode == 0 and "leavers" in plan.stdout.lower()
+
+
+def test_statutory_roles_start_from_todays_holders_and_follow_their_levers(baseline: Path) -> None:
+    outcome = project_scenario(baseline, runs=3)
+    loaded = load_scenario(baseline)
+    engine = make_engine(loaded.database_url())
+    try:
+        snapshot = read_snapshot(engine)
+    finally:
+        engine.dispose()
+    today = statutory_roles(
+        snapshot.statutory_approvals,
+        snapshot.posts_with_people,
+        census_date=loaded.scenario.data.census_date,
+    ).by_kind
+    table = outcome.summary.statutory
+    assert table["kind"].unique(maintain_order=True).to_list() == ["amhp", "section_12"]
+    for kind in ("amhp", "section_12"):
+        rows = table.filter(pl.col("kind") == kind).sort("year")
+        assert rows["year"].to_list() == list(range(2026, 2037))
+        holders = today.filter(pl.col("kind") == kind)["current_holders"].item()
+        assert holders > 0
+        assert rows["holders_central"][0] == pytest.approx(holders)
+        assert rows["holders_p5"][0] == pytest.approx(holders)
+        assert (rows["holders_p5"] <= rows["holders_p95"]).all()
+        numbers = rows.select(pl.exclude("kind", "year")).to_numpy()
+        assert (numbers >= 0).all()
+        change = rows["trained_central"] - rows["lapsed_central"] - rows["leavers_central"]
+        assert np.allclose(
+            rows["holders_central"][1:], (rows["holders_central"] + change.shift(-1))[:-1]
+        )
+        assert rows["trained_central"][1] > 0 and rows["lapsed_central"][1] > 0
+    assert outcome.as_document()["statutory"][0]["kind"] == "amhp"
+    more = extend(
+        baseline,
+        "more_amhps",
+        '[[statutory]]\nkind = "amhp"\ntrained_per_year = 10\nbasis = "assumption: a test"\n',
+    )
+    grown = project_scenario(more, runs=0).summary.statutory
+    base = outcome.summary.statutory
+
+    def last(frame: pl.DataFrame, kind: str) -> float:
+        return float(frame.filter(pl.col("kind") == kind)["holders_central"][-1])
+
+    assert last(grown, "amhp") > last(base, "amhp") + 20

@@ -151,3 +151,12 @@ def test_the_published_json_schema_is_current() -> None:
         "`.venv/bin/python -m careforce.scenario.load > docs/schemas/scenario.v1.json`"
     )
     assert committed["additionalProperties"] is False
+
+
+def test_statutory_levers_merge_by_kind() -> None:
+    base = {"statutory": [{"kind": "amhp", "trained_per_year": 4}, {"kind": "s12", "x": 1}]}
+    change = {"statutory": [{"kind": "amhp", "lapse_at_reapproval": 0.1}]}
+    assert merge(base, change)["statutory"] == [
+        {"kind": "amhp", "trained_per_year": 4, "lapse_at_reapproval": 0.1},
+        {"kind": "s12", "x": 1},
+    ]

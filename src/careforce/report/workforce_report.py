@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import PurePath
 from typing import Any
 
 import jinja2
@@ -19,6 +20,7 @@ from careforce.report.competency_section import competency_section
 from careforce.report.demand_section import DemandFigures, demand_section
 from careforce.report.format import fmt_count, fmt_date, fmt_datetime, fmt_fte, fmt_percent
 from careforce.report.labels import sector_label, staff_group_label
+from careforce.report.supply_section import BacktestFigures, SupplyFigures, supply_section
 from careforce.report.tables import TableView, generic_table
 from careforce.report.training_section import training_section
 from careforce.report.workforce_charts import (
@@ -159,7 +161,7 @@ def _quality_tables(quality: Mapping[str, pl.DataFrame] | None) -> list[TableVie
     return tables
 
 
-def _provenance(p: Provenance) -> dict[str, Any]:
+def _provenance(p: Provenance, supply: SupplyFigures | None = None) -> dict[str, Any]:
     rows = [
         ("Code version", p.code_version),
         ("Generated at", fmt_datetime(p.generated_at)),
@@ -167,6 +169,8 @@ def _provenance(p: Provenance) -> dict[str, Any]:
         ("Random seed", "none" if p.seed is None else str(p.seed)),
         ("Database", redact_database_url(p.database) or "–"),
     ]
+    if supply is not None:
+        rows.append(("Supply scenario", f"{supply.name} ({PurePath(supply.scenario).name})"))
     parameters = [(str(k), str(v)) for k, v in p.parameters.items()]
     return {"rows": rows, "parameters": parameters, "inputs": list(p.inputs)}
 
@@ -183,6 +187,8 @@ def render_workforce_report(
     domain_names: Mapping[str, str] | None = None,
     demand: DemandFigures | None = None,
     wisn: Sequence[WisnResult] | None = None,
+    supply: SupplyFigures | None = None,
+    backtest: BacktestFigures | None = None,
 ) -> str:
     """The workforce report as one self-contained HTML document (no external resources).
 
@@ -193,7 +199,9 @@ def render_workforce_report(
     targets) and `statutory` (AMHP and section 12 approvals) add a section "Training and
     statutory roles"; without either it is left out. `demand` (a demand outcome, as
     `careforce demand` computes it) and `wisn` (WISN results) add a section "Required workforce";
-    without either it is left out. Staff-level lists are never shown.
+    without either it is left out. `supply` (a supply projection, as `careforce project` computes
+    it) and `backtest` (the back-test of its rates) add a section "Projected workforce", after
+    it; without either it is left out. Staff-level lists are never shown.
     """
     s = summary
     threshold = SMALL_COUNT_THRESHOLD if suppress else 0
@@ -254,6 +262,7 @@ def render_workforce_report(
     areas = s.by_area.select("area_code", "area").iter_rows()
     area_names = {str(c): str(n) for c, n in areas if c is not None and n is not None}
     required = demand_section(demand, wisn, area_names)
+    projected = supply_section(supply, backtest, area_names)
     people_tables = [
         *(section.tables if section else []),
         *(inventory.tables if inventory else []),
@@ -291,10 +300,11 @@ def render_workforce_report(
         "training": section,
         "competency": inventory,
         "demand": required,
+        "supply": projected,
         "quality": _quality_tables(quality),
         "quality_supplied": quality is not None,
         "hazard": [(label, fmt_percent(p)) for label, p in _hazard_rows(s)],
-        "provenance": _provenance(provenance),
+        "provenance": _provenance(provenance, supply),
         "primary": sum(t.primary for t in people_tables),
         "secondary": sum(t.secondary for t in people_tables),
     }

@@ -1,5 +1,6 @@
 """Projected supply summaries: headcount and FTE by staff group, area and role over the years, the
-flows that make the change, the retirement wave and the training pipeline's contribution.
+flows that make the change, the retirement wave, the training pipeline's contribution and the
+statutory roles' approved people (results.statutory_projection).
 
 Each table has one row per group and year: the central run (run 0) and the quantiles of runs
 1..R (METHODS section 5). Sums are taken within each run before the quantiles, so a total's range
@@ -9,13 +10,19 @@ is the range of the total.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
 from careforce.results.demand_summary import QUANTILES, group_sum, spread_of_runs
+from careforce.results.statutory_projection import (
+    empty_statutory_by_area,
+    empty_statutory_table,
+    summarise_statutory,
+)
 from careforce.supply.projection import AGE_BANDS, FLOWS, Projection
+from careforce.supply.statutory import StatutoryProjection
 
 
 def _rows(
@@ -38,7 +45,11 @@ def _rows(
 
 @dataclass(frozen=True)
 class SupplySummary:
-    """Tables of projected supply (columns: the key, `year`, then `<measure>_central`, `_p5`...)."""
+    """Tables of projected supply (columns: the key, `year`, then `<measure>_central`, `_p5`...).
+
+    `statutory` and `statutory_by_area` are the approved people of each statutory role
+    (results.statutory_projection); empty when none was projected.
+    """
 
     quantiles: tuple[int, ...]
     drawn_runs: int
@@ -52,6 +63,8 @@ class SupplySummary:
     retirements: pl.DataFrame
     pipeline: pl.DataFrame
     age_profile: pl.DataFrame
+    statutory: pl.DataFrame = field(default_factory=empty_statutory_table)
+    statutory_by_area: pl.DataFrame = field(default_factory=empty_statutory_by_area)
 
 
 def summarise_supply(
@@ -60,9 +73,11 @@ def summarise_supply(
     first_year: int,
     *,
     quantiles: Sequence[int] = QUANTILES,
+    statutory: Sequence[StatutoryProjection] = (),
 ) -> SupplySummary:
     """Sum the projection by staff group (a role's group from `role_groups`), area and role within
-    each run, then take the central run and the quantiles; `first_year` labels year 0."""
+    each run, then take the central run and the quantiles; `first_year` labels year 0. The
+    statutory roles' projections (same runs and years) are summarised beside them."""
     if not len(projection.runs) or projection.runs[0] != 0:
         raise ValueError("the projection's first run must be the central run 0")
     years = tuple(first_year + y for y in range(projection.years + 1))
@@ -110,6 +125,9 @@ def summarise_supply(
         for yi in (0, len(years) - 1)
     ]
     programmes = list(projection.programmes)
+    statutory_table, statutory_by_area = summarise_statutory(
+        statutory, first_year, quantiles=quantiles
+    )
     return SupplySummary(
         quantiles=tuple(quantiles),
         drawn_runs=len(projection.runs) - 1,
@@ -135,4 +153,6 @@ def summarise_supply(
         age_profile=pl.DataFrame(
             age_rows, schema=["staff_group", "age_band", "year", "headcount_central"], orient="row"
         ),
+        statutory=statutory_table,
+        statutory_by_area=statutory_by_area,
     )

@@ -1,8 +1,9 @@
 """Loading a scenario file (TOML): `extends` resolved, every problem at its place, paths resolved.
 
 A scenario that extends another starts from the other's content: tables merge key by key, lists of
-programmes merge by `id` (a programme named again changes only the keys it gives), other lists are
-replaced. Problems name the file and the place, for example `programmes[1].fill_rte: unknown key`.
+programmes merge by `id` and statutory roles by `kind` (an entry named again changes only the keys
+it gives), other lists are replaced. Problems name the file and the place, for example
+`programmes[1].fill_rte: unknown key`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from careforce.scenario import schema
 from careforce.scenario.schema import Scenario
 
 MAX_EXTENDS_DEPTH = 10
-_MERGED_BY_ID = ("programmes",)
+_MERGED_BY_KEY = {"programmes": "id", "statutory": "kind"}  # lists merged item by item
 PathKey = tuple[str | int, ...]
 
 
@@ -70,11 +71,12 @@ def merge(base: Any, change: Any, at: str = "") -> Any:
         for key, value in change.items():
             out[key] = merge(base.get(key), value, key) if key in base else value
         return out
-    if at in _MERGED_BY_ID and isinstance(base, list) and isinstance(change, list):
+    if at in _MERGED_BY_KEY and isinstance(base, list) and isinstance(change, list):
+        name = _MERGED_BY_KEY[at]
         merged = list(base)
-        index = {item.get("id"): i for i, item in enumerate(base) if isinstance(item, dict)}
+        index = {item.get(name): i for i, item in enumerate(base) if isinstance(item, dict)}
         for item in change:
-            key = item.get("id") if isinstance(item, dict) else None
+            key = item.get(name) if isinstance(item, dict) else None
             if key is not None and key in index:
                 merged[index[key]] = merge(merged[index[key]], item)
             else:

@@ -3,8 +3,8 @@
 Pydantic, frozen, strict: unknown keys are refused, so a typo in a lever's name is a problem with
 its path rather than a lever silently left at its default. Uncertain values take the forms of the
 service specification (a number, `[low, high]` or `{central, low, high}`; docs/design/demand.md).
-The supply levers come first (training pipeline, retention, international recruitment); later
-versions of the planning job add demand, delegation and pay levers.
+The supply levers come first (training pipeline, retention, international recruitment, statutory
+roles); later versions of the planning job add demand, delegation and pay levers.
 """
 
 from __future__ import annotations
@@ -168,6 +168,41 @@ class InternationalRecruitment(Basis):
     to_year: Year | None = None
 
 
+class Statutory(Basis):
+    """A statutory approval (AMHP, section 12) projected as a stock of approved people.
+
+    Values left out come from the store's history where it can tell first approvals from renewals,
+    else from the defaults of docs/design/supply.md ("Statutory roles").
+    """
+
+    kind: Literal["amhp", "section_12"]
+    trained_per_year: PositiveValue | None = Field(
+        default=None,
+        description="People newly approved a year after training (in the census year).",
+    )
+    trained_by_year: list[YearValue] = Field(
+        default_factory=list,
+        description="Newly approved in named years, replacing `trained_per_year` there.",
+    )
+    scale_with_eligible: bool = Field(
+        default=True,
+        description="Grow the newly approved with the eligible roles' projected headcount.",
+    )
+    eligible_roles: list[str] | None = Field(
+        default=None, description="Framework roles whose staff may train for the approval."
+    )
+    lapse_at_reapproval: ShareValue | None = Field(
+        default=None, description="Share of holders due for re-approval who do not renew."
+    )
+
+    @model_validator(mode="after")
+    def _years_once(self) -> Self:
+        years = [v.year for v in self.trained_by_year]
+        if len(years) != len(set(years)):
+            raise ValueError("a year appears twice in trained_by_year")
+        return self
+
+
 class Scenario(_Entry):
     schema_version: Literal[1]
     name: str = Field(min_length=1)
@@ -181,6 +216,7 @@ class Scenario(_Entry):
     programmes: list[Programme] = Field(default_factory=list)
     retention: list[Retention] = Field(default_factory=list)
     international_recruitment: list[InternationalRecruitment] = Field(default_factory=list)
+    statutory: list[Statutory] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_programmes(self) -> Self:
@@ -188,4 +224,8 @@ class Scenario(_Entry):
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:
             raise ValueError(f"programme ids used twice: {', '.join(twice)}")
+        kinds = [s.kind for s in self.statutory]
+        twice = sorted({k for k in kinds if kinds.count(k) > 1})
+        if twice:
+            raise ValueError(f"statutory kinds given twice: {', '.join(twice)}")
         return self

@@ -20,8 +20,10 @@ from careforce.services.importing import import_file
 from careforce.services.methods import wisn_from_file
 from careforce.services.provenance import code_version, sha256_of
 from careforce.services.quality import QualityOutcome, assess_snapshot
+from careforce.services.rates import backtest_history
 from careforce.services.secret import ensure_secret
 from careforce.services.snapshot import read_snapshot
+from careforce.services.supply import project_scenario
 from careforce.services.training import training_from_snapshot
 from careforce.services.workforce import summarise_snapshot
 from careforce.store.database import make_engine
@@ -59,7 +61,9 @@ def _steps(total: int, enabled: bool) -> Iterator[object]:
 
 def run_demo(out: Path, *, seed: int, runs: int, progress: bool = True) -> DemoOutcome:
     """Generate the region's source files, import them into a fresh database, compute the
-    workforce its services need (`runs` drawn runs, `seed`) and the CMHT WISN, write the report."""
+    workforce its services need (`runs` drawn runs, `seed`) and the CMHT WISN, project the
+    baseline scenario's supply (the same runs and seed) and back-test its rates, write the
+    report."""
     out.mkdir(parents=True, exist_ok=True)
     inputs = out / "inputs"
     database_file = out / DEMO_DATABASE
@@ -72,7 +76,7 @@ def run_demo(out: Path, *, seed: int, runs: int, progress: bool = True) -> DemoO
     try:
         upgrade(engine)
         rows = 0
-        with _steps(len(manifest.files) + 3, progress) as step:
+        with _steps(len(manifest.files) + 4, progress) as step:
             for kind, path in manifest.files:
                 step(f"importing {path.name}")  # type: ignore[operator]
                 rows += import_file(kind, path, url).rows
@@ -92,12 +96,16 @@ def run_demo(out: Path, *, seed: int, runs: int, progress: bool = True) -> DemoO
                 seed=seed,
             )
             wisn = wisn_from_file(manifest.wisn_path)
+            step("projecting the workforce")  # type: ignore[operator]
+            supply = project_scenario(manifest.baseline_path, runs=runs, seed=seed)
+            backtest = backtest_history(snapshot.posts_with_people, manifest.census_date)
             step("writing the report")  # type: ignore[operator]
             model_inputs = (
                 manifest.services_path,
                 manifest.population_path,
                 manifest.wisn_path,
                 manifest.framework_path,
+                manifest.baseline_path,
             )
             provenance = Provenance(
                 code_version=code_version(),
@@ -112,6 +120,7 @@ def run_demo(out: Path, *, seed: int, runs: int, progress: bool = True) -> DemoO
                 parameters={
                     "calibration": str(manifest.calibration_path.relative_to(out)),
                     "demand_runs": runs,
+                    "supply_runs": runs,
                 },
             )
             shareable, _ = quality.shareable_sections()
@@ -125,6 +134,8 @@ def run_demo(out: Path, *, seed: int, runs: int, progress: bool = True) -> DemoO
                 domain_names=training.domain_names,
                 demand=demand,
                 wisn=wisn,
+                supply=supply,
+                backtest=backtest,
             )
             report = out / "report.html"
             report.write_text(html, encoding="utf-8")

@@ -2,7 +2,9 @@
 
 Reads the scenario, the store's staff history once, estimates the rates (METHODS section 7),
 builds the engine's model, draws every run's parameters up front from named streams, and projects
-chunks of runs here, in a process pool or on a Dask cluster: the joined result is the same.
+chunks of runs here, in a process pool or on a Dask cluster: the joined result is the same. The
+statutory roles (AMHP, section 12) are then projected from the joined runs, in this process (their
+stocks are small, and their inflow follows the eligible roles' projected headcount).
 """
 
 from __future__ import annotations
@@ -22,16 +24,22 @@ from careforce.domain import UserError
 from careforce.parallel import chunks_of, run_chunks
 from careforce.results.supply_summary import SupplySummary, summarise_supply
 from careforce.scenario.load import LoadedScenario, load_scenario
+from careforce.scenario.statutory_inputs import (
+    StatutoryInputs,
+    project_statutory_roles,
+    statutory_inputs,
+)
 from careforce.scenario.supply_inputs import draw_supply_parameters, supply_model
 from careforce.services.provenance import code_version, sha256_of
 from careforce.services.rates import SupplyRates, estimate_rates, role_groups
-from careforce.services.snapshot import read_snapshot
+from careforce.services.snapshot import StoreSnapshot, read_snapshot
 from careforce.store.database import make_engine
 from careforce.store.migrate import require_current
 from careforce.supply.engine import project
 from careforce.supply.model import RunParameters, SupplyModel
 from careforce.supply.plan import describe_plan
 from careforce.supply.projection import Projection
+from careforce.supply.statutory import StatutoryProjection
 
 CHUNK_RUNS = 50
 
@@ -52,6 +60,8 @@ class SupplyOutcome:
     rates: SupplyRates
     projection: Projection
     summary: SupplySummary
+    statutory: tuple[StatutoryProjection, ...] = ()
+    statutory_inputs: tuple[StatutoryInputs, ...] = ()
 
     def as_document(self) -> dict[str, Any]:
         s = self.summary
@@ -81,6 +91,20 @@ class SupplyOutcome:
             "retirements": s.retirements.to_dicts(),
             "pipeline": s.pipeline.to_dicts(),
             "age_profile": s.age_profile.to_dicts(),
+            "statutory": s.statutory.to_dicts(),
+            "statutory_by_area": s.statutory_by_area.to_dicts(),
+            "statutory_inputs": [
+                {
+                    "kind": i.model.kind,
+                    "trained_per_year": [i.trained.central, i.trained.low, i.trained.high],
+                    "trained_from": i.trained_from,
+                    "lapse_at_reapproval": [i.lapse.central, i.lapse.low, i.lapse.high],
+                    "lapse_from": i.lapse_from,
+                    "eligible_roles": list(i.eligible_roles),
+                    "scale_with_eligible": i.scale_with_eligible,
+                }
+                for i in self.statutory_inputs
+            ],
         }
 
 
@@ -93,6 +117,13 @@ def _project_chunk(
 
 def prepare(loaded: LoadedScenario) -> tuple[SupplyModel, SupplyRates, dict[str, str]]:
     """The model of a loaded scenario, the rates behind it and the role -> staff group map."""
+    model, rates, groups, _ = _prepare(loaded)
+    return model, rates, groups
+
+
+def _prepare(
+    loaded: LoadedScenario,
+) -> tuple[SupplyModel, SupplyRates, dict[str, str], StoreSnapshot]:
     scenario = loaded.scenario
     engine = make_engine(loaded.database_url())
     try:
@@ -111,10 +142,12 @@ def prepare(loaded: LoadedScenario) -> tuple[SupplyModel, SupplyRates, dict[str,
     groups = dict(role_groups().iter_rows())
     named = {p.role for p in scenario.programmes}
     named |= {i.role for i in scenario.international_recruitment}
+    named |= {r for s in scenario.statutory for r in s.eligible_roles or ()}
     unknown = sorted(named - set(groups))
     if unknown:
         raise UserError(f"{loaded.path}: roles not in the framework: {', '.join(unknown)}")
-    return supply_model(snapshot.posts_with_people, rates, scenario, groups), rates, groups
+    model = supply_model(snapshot.posts_with_people, rates, scenario, groups)
+    return model, rates, groups, snapshot
 
 
 def project_scenario(
@@ -137,14 +170,24 @@ def project_scenario(
         scenario = scenario.model_copy(update={"projection": projection_options})
         loaded = LoadedScenario(scenario, loaded.path, loaded.chain)
     started = time.perf_counter()
-    model, rates, groups = prepare(loaded)
+    model, rates, groups, snapshot = _prepare(loaded)
     run_index = np.arange(scenario.projection.runs + 1)
     params = draw_supply_parameters(model, scenario, rates, groups, runs=run_index)
     task = functools.partial(_project_chunk, model, params, scenario.projection.years, backend)
     parts = run_chunks(task, chunks_of(run_index, chunk_runs), scheduler=scheduler)
     projection = Projection.concat(parts)
+    statutory = statutory_inputs(
+        snapshot.statutory_approvals, snapshot.posts_with_people, model, scenario
+    )
+    statutory_projections = project_statutory_roles(
+        statutory, model, params, projection, scenario.projection.seed
+    )
     summary = summarise_supply(
-        projection, groups, scenario.data.census_date.year, quantiles=scenario.projection.quantiles
+        projection,
+        groups,
+        scenario.data.census_date.year,
+        quantiles=scenario.projection.quantiles,
+        statutory=statutory_projections,
     )
     return SupplyOutcome(
         scenario=str(path),
@@ -161,6 +204,8 @@ def project_scenario(
         rates=rates,
         projection=projection,
         summary=summary,
+        statutory=statutory_projections,
+        statutory_inputs=statutory,
     )
 
 
@@ -194,6 +239,18 @@ def print_supply(outcome: SupplyOutcome, console: Console) -> None:
         for label in frame[key].unique(maintain_order=True).to_list():
             rows = {r["year"]: r for r in frame.filter(frame[key] == label).iter_rows(named=True)}
             table.add_row(label, *(_cell(rows[y], "headcount") for y in shown))
+        console.print(table)
+    if s.statutory.height:
+        table = Table(title="Statutory roles: approved people", title_justify="left")
+        table.add_column("kind")
+        for year in shown:
+            table.add_column(str(year), justify="right")
+        for kind in s.statutory["kind"].unique(maintain_order=True).to_list():
+            rows = {
+                r["year"]: r
+                for r in s.statutory.filter(s.statutory["kind"] == kind).iter_rows(named=True)
+            }
+            table.add_row(kind, *(_cell(rows[y], "holders") for y in shown))
         console.print(table)
     total = {r["year"]: r for r in s.total.iter_rows(named=True)}
     console.print(

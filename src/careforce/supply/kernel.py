@@ -23,9 +23,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-# Reassociation lets sums over ages use vector instructions; no assumption about NaN or
-# infinity is made (the model's inputs are checked finite).
-FAST = {"reassoc", "contract", "nsz"}
+# No fast-math: with reassociation the compiler may sum over ages in a different order in another
+# process (a Dask worker compiling its own copy), and a run's result must be the same wherever it
+# is computed, to the last bit.
+FAST = False
 
 # Positions in FLOWS (careforce.supply.projection).
 LEAVERS, RETIREMENTS, RETURNERS, MOVES_IN, MOVES_OUT, PIPELINE, OTHER, INTERNATIONAL = range(8)
