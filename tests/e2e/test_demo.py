@@ -159,3 +159,4 @@ def test_the_demo_report_projects_the_workforce_and_backtests_its_rates(
     assert re.search(r'<td class="num">[-+]\d+\.\d%</td>', backtest)
     assert "Published defaults alone" in backtest
     assert "inputs/scenarios/baseline.toml</th>" in report  # listed with its hash
+    assert "Pre-registration nursing (adult)" in section  # programmes by their scenario names

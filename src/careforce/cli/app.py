@@ -185,7 +185,12 @@ def demo(
     ] = Path("careforce-demo"),
     seed: Annotated[int, typer.Option("--seed", help="Seed of the region generator.")] = 20261123,
     runs: Annotated[
-        int, typer.Option("--runs", help="Monte Carlo runs (used by projections).", min=1)
+        int,
+        typer.Option(
+            "--runs",
+            help="Monte Carlo runs besides the central run, for the required and projected workforce.",
+            min=1,
+        ),
     ] = 200,
     as_json: JsonOption = False,
 ) -> None:

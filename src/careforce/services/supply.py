@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,7 @@ class SupplyOutcome:
     summary: SupplySummary
     statutory: tuple[StatutoryProjection, ...] = ()
     statutory_inputs: tuple[StatutoryInputs, ...] = ()
+    programme_names: dict[str, str] = field(default_factory=dict)
 
     def as_document(self) -> dict[str, Any]:
         s = self.summary
@@ -204,6 +205,7 @@ def project_scenario(
         rates=rates,
         projection=projection,
         summary=summary,
+        programme_names={p.id: p.name for p in scenario.programmes},
         statutory=statutory_projections,
         statutory_inputs=statutory,
     )
