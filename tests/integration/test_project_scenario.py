@@ -188,3 +188,16 @@ def test_statutory_roles_start_from_todays_holders_and_follow_their_levers(basel
         return float(frame.filter(pl.col("kind") == kind)["holders_central"][-1])
 
     assert last(grown, "amhp") > last(base, "amhp") + 20
+
+
+def test_process_noise_draws_whole_people_and_leaves_the_central_run(baseline: Path) -> None:
+    noisy = extend(baseline, "noisy", "[projection]\nprocess_noise = true\n")
+    smooth = project_scenario(baseline, runs=2).projection.headcount_by_cell
+    first = project_scenario(noisy, runs=2)
+    again = project_scenario(noisy, runs=2, chunk_runs=1).projection.headcount_by_cell
+    assert first.backend == "numpy"
+    drawn = first.projection.headcount_by_cell
+    assert np.allclose(drawn[0], smooth[0])  # run 0 never has noise
+    assert not np.allclose(drawn[1:], smooth[1:])
+    assert np.array_equal(drawn, again)  # the same draws however the runs are chunked
+    assert (drawn >= 0).all()

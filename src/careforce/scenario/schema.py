@@ -53,9 +53,18 @@ class Data(_Entry):
         description="A database URL (sqlite:///FILE, postgresql+psycopg://...) or a SQLite file."
     )
     census_date: dt.date = Field(description="The date the staff extracts describe.")
-    framework: str | None = Field(default=None, description="Framework file; default bundled.")
-    services: str | None = Field(default=None, description="Service specification (YAML).")
-    population: str | None = Field(default=None, description="Population projections (CSV).")
+    framework: str | None = Field(
+        default=None,
+        description="Framework file (default bundled); `careforce project` does not read it.",
+    )
+    services: str | None = Field(
+        default=None,
+        description="Service specification (YAML); `careforce project` does not read it.",
+    )
+    population: str | None = Field(
+        default=None,
+        description="Population projections (CSV); `careforce project` does not read it.",
+    )
 
     @model_validator(mode="before")
     @classmethod

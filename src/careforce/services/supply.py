@@ -35,7 +35,7 @@ from careforce.services.rates import SupplyRates, estimate_rates, role_groups
 from careforce.services.snapshot import StoreSnapshot, read_snapshot
 from careforce.store.database import make_engine
 from careforce.store.migrate import require_current
-from careforce.supply.engine import project
+from careforce.supply.engine import ProcessNoise, project
 from careforce.supply.model import RunParameters, SupplyModel
 from careforce.supply.plan import describe_plan
 from careforce.supply.projection import Projection
@@ -110,10 +110,16 @@ class SupplyOutcome:
 
 
 def _project_chunk(
-    model: SupplyModel, params: RunParameters, years: int, backend: str, runs: np.ndarray
+    model: SupplyModel,
+    params: RunParameters,
+    years: int,
+    backend: str,
+    noise_seed: int | None,
+    runs: np.ndarray,
 ) -> Projection:
     rows = np.searchsorted(params.runs, runs)
-    return project(model, params.take(rows), years, backend=backend)
+    noise = None if noise_seed is None else ProcessNoise.from_seed(noise_seed)
+    return project(model, params.take(rows), years, backend=backend, process_noise=noise)
 
 
 def prepare(loaded: LoadedScenario) -> tuple[SupplyModel, SupplyRates, dict[str, str]]:
@@ -174,7 +180,14 @@ def project_scenario(
     model, rates, groups, snapshot = _prepare(loaded)
     run_index = np.arange(scenario.projection.runs + 1)
     params = draw_supply_parameters(model, scenario, rates, groups, runs=run_index)
-    task = functools.partial(_project_chunk, model, params, scenario.projection.years, backend)
+    noise_seed = scenario.projection.seed if scenario.projection.process_noise else None
+    if noise_seed is not None:
+        if backend == "cupy":
+            raise UserError("process noise runs on the CPU: use --backend numpy or numba")
+        backend = "numpy"  # whole-person draws: the array path (the fused kernel has none)
+    task = functools.partial(
+        _project_chunk, model, params, scenario.projection.years, backend, noise_seed
+    )
     parts = run_chunks(task, chunks_of(run_index, chunk_runs), scheduler=scheduler)
     projection = Projection.concat(parts)
     statutory = statutory_inputs(
