@@ -20,6 +20,7 @@ from matplotlib.ticker import FuncFormatter
 from careforce.demand.wisn import WisnResult
 from careforce.report.charts import _RC, GRID, INK, MUTED, Chart, _figure, _style, _svg
 from careforce.report.format import MISSING
+from careforce.report.ranges import group_by_area_table, rows_by_key, signed_change
 from careforce.report.tables import Cell, RowView, TableView
 from careforce.results.demand_summary import UNASSIGNED_DOMAIN, DemandSummary
 
@@ -85,16 +86,7 @@ def fmt_range(row: Mapping[str, Any]) -> str:
 
 def fmt_change(base: float, last: float) -> str:
     """The change of the central FTE, signed, with its percent of the base when there is one."""
-    difference = last - base
-    text = fmt_required(difference)
-    text = text if text.startswith("-") else f"+{text}"
-    if base > 0:
-        text += f" ({100 * difference / base:+.1f}%)"
-    return text
-
-
-def _rows_by_key(frame: pl.DataFrame, key: str, year: int) -> dict[str, dict[str, Any]]:
-    return {str(r[key]): r for r in frame.filter(pl.col("year") == year).iter_rows(named=True)}
+    return signed_change(base, last, fmt_required)
 
 
 def _now_and_later_table(
@@ -111,7 +103,7 @@ def _now_and_later_table(
     total_label: str,
 ) -> TableView:
     """One row per group: required FTE in the base and the last year with ranges, and the change."""
-    at_base, at_last = _rows_by_key(frame, key, base), _rows_by_key(frame, key, last)
+    at_base, at_last = rows_by_key(frame, key, base), rows_by_key(frame, key, last)
     totals = {int(r["year"]): r for r in total.iter_rows(named=True)}
 
     def row(k: str, label: str, first: Mapping[str, Any], then: Mapping[str, Any]) -> RowView:
@@ -147,34 +139,21 @@ def _domain_area_table(
     central = {
         (str(d), str(a)): v for d, a, v in cells.select("domain", "area_code", "fte_central").rows()
     }
-    by_domain = _rows_by_key(summary.by_domain, "domain", year)
-    by_area = _rows_by_key(summary.by_area, "area_code", year)
-    total = summary.total.filter(pl.col("year") == year)["fte_central"][0]
-    rows = tuple(
-        RowView(
-            d,
-            domain_labels.get(d, d),
-            (
-                *(Cell(fmt_required(central[(d, a)])) for a in areas),
-                Cell(fmt_required(by_domain[d]["fte_central"])),
-            ),
-        )
-        for d in by_domain
-    )
-    total_row = RowView(
-        "total",
-        "All domains",
-        (
-            *(Cell(fmt_required(by_area[a]["fte_central"])) for a in areas),
-            Cell(fmt_required(total)),
-        ),
-    )
-    return TableView(
-        id="demand-domain-area",
+    by_domain = rows_by_key(summary.by_domain, "domain", year)
+    by_area = rows_by_key(summary.by_area, "area_code", year)
+    return group_by_area_table(
+        table_id="demand-domain-area",
         caption=f"Required FTE by competency domain and area, {year} (central run)",
-        columns=("Competency domain", *(area_labels.get(a, a) for a in areas), "All areas"),
-        rows=rows,
-        total=total_row,
+        row_heading="Competency domain",
+        total_label="All domains",
+        groups=[(d, domain_labels.get(d, d)) for d in by_domain],
+        areas=areas,
+        area_labels=area_labels,
+        cell=lambda d, a: central[(d, a)],
+        group_total=lambda d: by_domain[d]["fte_central"],
+        area_total=lambda a: by_area[a]["fte_central"],
+        grand_total=summary.total.filter(pl.col("year") == year)["fte_central"][0],
+        fmt=fmt_required,
     )
 
 

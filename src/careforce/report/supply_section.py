@@ -27,6 +27,7 @@ from careforce.report.charts import _RC, GRID, INK, MUTED, SERIES, Chart, _figur
 from careforce.report.demand_section import CENTRAL_COLOUR, INNER_BAND, OUTER_BAND
 from careforce.report.format import MISSING, fmt_count, fmt_date, fmt_percent
 from careforce.report.labels import STAFF_GROUP_LABELS, staff_group_label, year_label
+from careforce.report.ranges import group_by_area_table, rows_by_key, signed_change
 from careforce.report.statutory_tables import kind_label
 from careforce.report.tables import Cell, RowView, TableView
 from careforce.results.supply_summary import SupplySummary
@@ -157,22 +158,13 @@ def fmt_range(row: Mapping[str, Any], measure: str) -> str:
 
 def fmt_change(base: float, last: float) -> str:
     """The change of the central run, signed, with its percent of the base when there is one."""
-    difference = last - base
-    text = fmt_amount(difference)
-    text = text if text.startswith("-") else f"+{text}"
-    if base > 0:
-        text += f" ({100 * difference / base:+.1f}%)"
-    return text
+    return signed_change(base, last, fmt_amount)
 
 
 def _group_order(codes: Sequence[str]) -> list[str]:
     """Staff groups in the report's usual order (the published NHS groups, then social care)."""
     rank = {code: i for i, code in enumerate(STAFF_GROUP_LABELS)}
     return sorted(dict.fromkeys(codes), key=lambda c: (rank.get(c, len(rank)), c))
-
-
-def _rows_by_key(frame: pl.DataFrame, key: str, year: int) -> dict[str, dict[str, Any]]:
-    return {str(r[key]): r for r in frame.filter(pl.col("year") == year).iter_rows(named=True)}
 
 
 def _totals(frame: pl.DataFrame) -> dict[int, dict[str, Any]]:
@@ -211,7 +203,7 @@ def _stock_table(
 ) -> TableView:
     """One row per group: each of `measures` at the census and in the last year, and the change
     (headcount and FTE side by side where the labels are short, one table each where not)."""
-    at_base, at_last = _rows_by_key(frame, key, base), _rows_by_key(frame, key, last)
+    at_base, at_last = rows_by_key(frame, key, base), rows_by_key(frame, key, last)
     totals = _totals(total)
 
     def row(k: str, label: str, first: Mapping[str, Any], then: Mapping[str, Any]) -> RowView:
@@ -252,34 +244,21 @@ def _group_area_table(
         (str(g), str(a)): v
         for g, a, v in cells.select("staff_group", "area_code", "headcount_central").rows()
     }
-    by_group = _rows_by_key(s.by_staff_group, "staff_group", year)
-    by_area = _rows_by_key(s.by_area, "area_code", year)
-    rows = tuple(
-        RowView(
-            g,
-            staff_group_label(g),
-            (
-                *(Cell(fmt_amount(central.get((g, a), 0.0))) for a in areas),
-                Cell(fmt_amount(by_group[g]["headcount_central"])),
-            ),
-        )
-        for g in groups
-    )
-    total = _totals(s.total)[year]["headcount_central"]
-    total_row = RowView(
-        "total",
-        "All staff groups",
-        (
-            *(Cell(fmt_amount(by_area[a]["headcount_central"])) for a in areas),
-            Cell(fmt_amount(total)),
-        ),
-    )
-    return TableView(
-        id="supply-group-area",
+    by_group = rows_by_key(s.by_staff_group, "staff_group", year)
+    by_area = rows_by_key(s.by_area, "area_code", year)
+    return group_by_area_table(
+        table_id="supply-group-area",
         caption=f"Projected headcount by staff group and area, {year} (central run)",
-        columns=("Staff group", *(area_labels.get(a, a) for a in areas), "All areas"),
-        rows=rows,
-        total=total_row,
+        row_heading="Staff group",
+        total_label="All staff groups",
+        groups=[(g, staff_group_label(g)) for g in groups],
+        areas=areas,
+        area_labels=area_labels,
+        cell=lambda g, a: central.get((g, a), 0.0),
+        group_total=lambda g: by_group[g]["headcount_central"],
+        area_total=lambda a: by_area[a]["headcount_central"],
+        grand_total=_totals(s.total)[year]["headcount_central"],
+        fmt=fmt_amount,
     )
 
 
@@ -463,7 +442,7 @@ def _retirement_parts(
         (str(g), int(y)): float(v)
         for g, y, v in s.retirements.select("staff_group", "year", "retirements_central").rows()
     }
-    today = _rows_by_key(s.by_staff_group, "staff_group", base)
+    today = rows_by_key(s.by_staff_group, "staff_group", base)
     total_today = _totals(s.total)[base]["headcount_central"]
 
     def cells(values: Sequence[float], stock: float) -> tuple[Cell, ...]:
@@ -591,8 +570,8 @@ def _programme_table(
     first, last = years[0], years[-1]
     frame = s.pipeline.filter(pl.col("year").is_in(years))
     programmes = list(dict.fromkeys(str(p) for p in s.pipeline["programme"]))
-    at_first = _rows_by_key(frame, "programme", first)
-    at_last = _rows_by_key(frame, "programme", last)
+    at_first = rows_by_key(frame, "programme", first)
+    at_last = rows_by_key(frame, "programme", last)
     sums = {
         str(p): float(v)
         for p, v in frame.group_by("programme").agg(pl.col("completers_central").sum()).rows()
@@ -640,7 +619,7 @@ def _programme_table(
 def _statutory_table(frame: pl.DataFrame, base: int, last: int) -> TableView:
     """Projected holders of each statutory role now and in the last year, and, where the summary
     gives them, the central run's flows over the years between (what the change is made of)."""
-    at_base, at_last = _rows_by_key(frame, "kind", base), _rows_by_key(frame, "kind", last)
+    at_base, at_last = rows_by_key(frame, "kind", base), rows_by_key(frame, "kind", last)
     flows = [(c, h) for c, h in STATUTORY_FLOWS if c in frame.columns]
     later = frame.filter(pl.col("year") > base)
     sums = {
