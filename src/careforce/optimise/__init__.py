@@ -1,0 +1,1 @@
+"""The cheapest plan that closes the gap (METHODS section 8)."""
