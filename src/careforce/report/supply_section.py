@@ -12,62 +12,43 @@ suppression applies.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import PurePath
 from typing import Any, Protocol
 
-import matplotlib as mpl
 import polars as pl
-from matplotlib.axes import Axes
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from careforce.report.charts import _RC, GRID, INK, MUTED, SERIES, Chart, _figure, _style, _svg
-from careforce.report.demand_section import CENTRAL_COLOUR, INNER_BAND, OUTER_BAND
+from careforce.report.charts import SERIES, Chart
 from careforce.report.format import MISSING, fmt_count, fmt_date, fmt_percent
-from careforce.report.labels import STAFF_GROUP_LABELS, staff_group_label, year_label
-from careforce.report.ranges import group_by_area_table, rows_by_key, signed_change
-from careforce.report.statutory_tables import kind_label
+from careforce.report.labels import STAFF_GROUP_LABELS, staff_group_label
+from careforce.report.ranges import group_by_area_table, rows_by_key
+from careforce.report.supply_charts import (
+    GROUP_COLOURS,
+    fmt_amount,
+    group_fan_charts,
+    stacked_bars,
+    total_fan_chart,
+)
+from careforce.report.supply_tables import (
+    BacktestFigures,
+    PeriodLike,
+    backtest_line,
+    backtest_table,
+    fmt_change,
+    fmt_range,
+    period_years,
+    statutory_table,
+)
 from careforce.report.tables import Cell, RowView, TableView
 from careforce.results.supply_summary import SupplySummary
 
-# Ten staff groups stacked in one bar need ten colours that stay apart.
-GROUP_COLOURS = (
-    "#1d4e89",
-    "#e07a1f",
-    "#2a9d8f",
-    "#8a5a9e",
-    "#c8553d",
-    "#6baed6",
-    "#f4c95d",
-    "#52606d",
-    "#9bc53d",
-    "#d48fb0",
-)
-# The joiner flows from outside the region's workforce; moves between roles stay inside it.
 JOINER_SOURCES = (
     ("pipeline_joiners", "From training"),
     ("other_joiners", "Other joiners"),
     ("returners", "Returners"),
     ("international_joiners", "International recruits"),
 )
-FLOW_LABELS = {"leavers": "Leavers", "joiners": "Joiners"}
-# The statutory roles' flows over the projection (columns of the summary's `statutory` table).
-STATUTORY_FLOWS = (
-    ("trained_central", "Newly approved"),
-    ("lapsed_central", "Not re-approved"),
-    ("leavers_central", "Left with their post"),
-)
-
-
-class PeriodLike(Protocol):
-    """Whole years `[start, end)`, as `careforce.supply.rates_history.Period` holds them."""
-
-    @property
-    def start(self) -> dt.date: ...
-    @property
-    def end(self) -> dt.date: ...
 
 
 class RatesBasis(Protocol):
@@ -98,17 +79,6 @@ class SupplyFigures(Protocol):
     def summary(self) -> SupplySummary: ...
 
 
-class BacktestFigures(Protocol):
-    """What the section reads from the back-test: its years and one summary row a flow."""
-
-    @property
-    def fit(self) -> PeriodLike: ...
-    @property
-    def test(self) -> PeriodLike: ...
-    @property
-    def summary(self) -> pl.DataFrame: ...
-
-
 @dataclass(frozen=True, slots=True)
 class SupplySection:
     """What the template draws; the projection's parts are None without a projection, the
@@ -134,33 +104,6 @@ class SupplySection:
     backtest_line: str | None
 
 
-def fmt_amount(value: float) -> str:
-    """A projected count or FTE: whole from 10 up (the runs' spread dwarfs a decimal), one
-    decimal below, where a whole number would hide a small programme or group."""
-    if abs(value) < 0.05:
-        return "0"
-    return f"{value:,.0f}" if abs(value) >= 9.95 else f"{value:,.1f}"
-
-
-def _ranged(row: Mapping[str, Any], measure: str) -> bool:
-    """Whether the row has a 5-95% range that is more than a point (year 0 is the census)."""
-    low, high = row.get(f"{measure}_p5"), row.get(f"{measure}_p95")
-    return low is not None and high is not None and high - low > 1e-9
-
-
-def fmt_range(row: Mapping[str, Any], measure: str) -> str:
-    """`central (p5–p95)`; the central value alone where the runs give no range."""
-    central = fmt_amount(row[f"{measure}_central"])
-    if not _ranged(row, measure):
-        return central
-    return f"{central} ({fmt_amount(row[f'{measure}_p5'])}–{fmt_amount(row[f'{measure}_p95'])})"
-
-
-def fmt_change(base: float, last: float) -> str:
-    """The change of the central run, signed, with its percent of the base when there is one."""
-    return signed_change(base, last, fmt_amount)
-
-
 def _group_order(codes: Sequence[str]) -> list[str]:
     """Staff groups in the report's usual order (the published NHS groups, then social care)."""
     rank = {code: i for i, code in enumerate(STAFF_GROUP_LABELS)}
@@ -169,21 +112,6 @@ def _group_order(codes: Sequence[str]) -> list[str]:
 
 def _totals(frame: pl.DataFrame) -> dict[int, dict[str, Any]]:
     return {int(r["year"]): r for r in frame.iter_rows(named=True)}
-
-
-def _period_years(period: PeriodLike) -> list[str]:
-    """The period's years as a planner names them: '2025‑26' (or '2025' for calendar years)."""
-    calendar = (period.start.month, period.start.day) == (1, 1)
-    first = period.start.year
-    count = max(1, round((period.end - period.start).days / 365.2425))
-    return [
-        str(y) if calendar else year_label(f"{y}-{(y + 1) % 100:02d}")
-        for y in range(first, first + count)
-    ]
-
-
-def _and(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _stock_table(
@@ -262,177 +190,6 @@ def _group_area_table(
     )
 
 
-def _draw_fan(
-    ax: Axes, frame: pl.DataFrame, measure: str, *, legend: bool, small: bool = False
-) -> None:
-    """The central run as a line over the 25-75% and 5-95% bands of the runs that give them;
-    `legend` labels the series (once a figure), `small` draws a thinner line without markers."""
-    years = frame["year"].to_list()
-    for low, high, colour, label in (
-        ("p5", "p95", OUTER_BAND, "5–95% of runs"),
-        ("p25", "p75", INNER_BAND, "25–75% of runs"),
-    ):
-        if f"{measure}_{low}" in frame.columns and f"{measure}_{high}" in frame.columns:
-            ax.fill_between(
-                years,
-                frame[f"{measure}_{low}"].to_list(),
-                frame[f"{measure}_{high}"].to_list(),
-                color=colour,
-                linewidth=0,
-                label=label if legend else None,
-            )
-    ax.plot(
-        years,
-        frame[f"{measure}_central"].to_list(),
-        color=CENTRAL_COLOUR,
-        linewidth=1.6 if small else 2,
-        marker=None if small else "o",
-        markersize=3,
-        label="Central run" if legend else None,
-    )
-    ax.grid(axis="y", color=GRID, linewidth=0.8)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
-
-
-def _range_words(frame: pl.DataFrame, measure: str, runs: int) -> str:
-    if f"{measure}_p5" not in frame.columns:
-        return ""
-    last = frame.row(frame.height - 1, named=True)
-    return (
-        f" Shaded bands show the middle half (25–75%) and 5–95% of {runs:,} runs; in "
-        f"{last['year']} the 5–95% range is {fmt_amount(last[f'{measure}_p5'])} to "
-        f"{fmt_amount(last[f'{measure}_p95'])}."
-    )
-
-
-def total_fan_chart(total: pl.DataFrame, runs: int) -> Chart:
-    """Total projected headcount by year: the central run over the bands of the drawn runs."""
-    frame = total.sort("year")
-    years = frame["year"].to_list()
-    central = frame["headcount_central"].to_list()
-    chart_id = "chart-supply"
-    title = "Projected headcount by year, all staff groups"
-    description = (
-        f"Line of the projected headcount (posts) of all staff groups by year, {years[0]} to "
-        f"{years[-1]}: {fmt_amount(central[0])} in {years[0]} and {fmt_amount(central[-1])} in "
-        f"{years[-1]} in the central run." + _range_words(frame, "headcount", runs)
-    )
-    with mpl.rc_context(_RC):
-        fig = _figure(7.6, 3.4)
-        ax = fig.add_subplot()
-        _style(ax)
-        _draw_fan(ax, frame, "headcount", legend=True)
-        for x, y in ((years[0], central[0]), (years[-1], central[-1])):
-            ax.annotate(
-                fmt_amount(y),
-                (x, y),
-                xytext=(0, 8),
-                textcoords="offset points",
-                ha="center",
-                fontsize=8,
-                color=INK,
-            )
-        ax.set_xticks(years, labels=[str(y) for y in years])
-        ax.set_ylabel("Headcount (posts)", color=MUTED)
-        ax.margins(x=0.03, y=0.12)
-        ax.legend(ncols=3, loc="lower left", bbox_to_anchor=(0, 1.0), frameon=False, fontsize=9)
-        svg = _svg(fig, chart_id, title, description)
-    return Chart(chart_id, title, description, svg)
-
-
-def group_fan_charts(by_group: pl.DataFrame, groups: Sequence[str], runs: int) -> Chart:
-    """One small fan chart of headcount per staff group, each on its own scale, two a row."""
-    chart_id = "chart-supply-groups"
-    title = "Projected headcount by staff group and year"
-    columns = 2
-    rows = math.ceil(len(groups) / columns)
-    words = []
-    with mpl.rc_context(_RC):
-        fig = _figure(7.6, 1.45 * rows + 0.5)
-        grid = fig.subplots(rows, columns, squeeze=False, sharex=True)
-        for i, group in enumerate(groups):
-            ax = grid[i // columns][i % columns]
-            _style(ax)
-            frame = by_group.filter(pl.col("staff_group") == group).sort("year")
-            years = frame["year"].to_list()
-            first, then = frame["headcount_central"][0], frame["headcount_central"][-1]
-            change = f"{100 * (then - first) / first:+.0f}%" if first > 0 else MISSING
-            _draw_fan(ax, frame, "headcount", legend=i == 0, small=True)
-            ax.set_title(
-                f"{staff_group_label(group)}: {fmt_amount(then)} ({change})",
-                fontsize=8.5,
-                loc="left",
-                color=INK,
-            )
-            ax.tick_params(labelsize=7.5)
-            ax.yaxis.set_major_locator(MaxNLocator(nbins=3))
-            ax.set_xticks([years[0], years[len(years) // 2], years[-1]])
-            ax.margins(x=0.02, y=0.1)
-            words.append(
-                f"{staff_group_label(group)} {fmt_amount(first)} to {fmt_amount(then)} ({change})"
-            )
-        for j in range(len(groups), rows * columns):
-            grid[j // columns][j % columns].set_visible(False)
-        fig.legend(ncols=3, loc="outside upper left", frameon=False, fontsize=8.5)
-        description = (
-            f"Small line charts of the projected headcount of each staff group, {years[0]} to "
-            f"{years[-1]}, each on its own scale, in the central run: {'; '.join(words)}."
-        )
-        if "headcount_p5" in by_group.columns:
-            description += f" Shaded bands show 25–75% and 5–95% of {runs:,} runs."
-        svg = _svg(fig, chart_id, title, description)
-    return Chart(chart_id, title, description, svg)
-
-
-def _stacked_bars(
-    chart_id: str,
-    years: Sequence[int],
-    series: Mapping[str, Sequence[float]],
-    colours: Sequence[str],
-    *,
-    title: str,
-    description: str,
-    ylabel: str,
-) -> Chart:
-    """Bars a year, one segment per series, the legend to the right (read top down as stacked)."""
-    with mpl.rc_context(_RC):
-        fig = _figure(7.6, 3.6)
-        ax = fig.add_subplot()
-        _style(ax)
-        bottom = [0.0] * len(years)
-        for (name, values), colour in zip(series.items(), colours, strict=True):
-            ax.bar(years, values, bottom=bottom, color=colour, width=0.72, label=name)
-            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-        for x, y in zip(years, bottom, strict=True):
-            ax.annotate(
-                fmt_amount(y),
-                (x, y),
-                xytext=(0, 3),
-                textcoords="offset points",
-                ha="center",
-                fontsize=7.5,
-                color=MUTED,
-            )
-        ax.set_xticks(list(years), labels=[str(y) for y in years])
-        ax.tick_params(axis="x", labelsize=8.5)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:,.0f}"))
-        ax.set_ylabel(ylabel, color=MUTED)
-        ax.grid(axis="y", color=GRID, linewidth=0.8)
-        ax.margins(y=0.1)
-        handles, labels = ax.get_legend_handles_labels()
-        ax.legend(
-            handles[::-1],
-            labels[::-1],
-            loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
-            frameon=False,
-            fontsize=8,
-            handlelength=1.2,
-        )
-        svg = _svg(fig, chart_id, title, description)
-    return Chart(chart_id, title, description, svg)
-
-
 def _retirement_parts(
     s: SupplySummary, groups: Sequence[str], base: int
 ) -> tuple[str, Chart, TableView]:
@@ -486,7 +243,7 @@ def _retirement_parts(
         f"{fmt_amount(all_groups[0])} in {years[0]} and {fmt_amount(all_groups[-1])} in "
         f"{years[-1]}, {fmt_amount(whole)} in all."
     )
-    chart = _stacked_bars(
+    chart = stacked_bars(
         "chart-supply-retirements",
         years,
         {staff_group_label(g): by_group[g] for g in groups},
@@ -549,7 +306,7 @@ def _pipeline_parts(
         f"{fmt_amount(trained[-1])} of {fmt_amount(outside[-1])} joiners in {years[-1]} come "
         "from training."
     )
-    chart = _stacked_bars(
+    chart = stacked_bars(
         "chart-supply-joiners",
         years,
         {k: v for k, v in sources.items() if any(v)},  # a source with none is in the table
@@ -616,106 +373,9 @@ def _programme_table(
     )
 
 
-def _statutory_table(frame: pl.DataFrame, base: int, last: int) -> TableView:
-    """Projected holders of each statutory role now and in the last year, and, where the summary
-    gives them, the central run's flows over the years between (what the change is made of)."""
-    at_base, at_last = rows_by_key(frame, "kind", base), rows_by_key(frame, "kind", last)
-    flows = [(c, h) for c, h in STATUTORY_FLOWS if c in frame.columns]
-    later = frame.filter(pl.col("year") > base)
-    sums = {
-        str(r["kind"]): r
-        for r in later.group_by("kind").agg(pl.col(c).sum() for c, _ in flows).iter_rows(named=True)
-    }
-    rows = tuple(
-        RowView(
-            k,
-            kind_label(k),
-            (
-                Cell(fmt_range(at_base[k], "holders")),
-                Cell(fmt_range(at_last[k], "holders")),
-                Cell(fmt_change(at_base[k]["holders_central"], at_last[k]["holders_central"])),
-                *(Cell(fmt_amount(sums[k][c])) for c, _ in flows),
-            ),
-        )
-        for k in at_base
-        if k in at_last
-    )
-    groups: tuple[tuple[str, int], ...] = (
-        ("", 1),
-        ("Holders, central (5–95% of runs)", 2),
-        ("", 1),
-    )
-    if flows:
-        groups = (*groups, (f"{base + 1}–{last}, central run", len(flows)))
-    return TableView(
-        id="supply-statutory",
-        caption=f"Projected holders of statutory roles, {base} and {last}",
-        columns=(
-            "Statutory role",
-            str(base),
-            str(last),
-            "Change in the central run",
-            *(h for _, h in flows),
-        ),
-        rows=rows,
-        column_groups=groups,
-    )
-
-
-def backtest_table(b: BacktestFigures) -> TableView:
-    """The back-test's error by flow, for the rates from history and the published defaults."""
-    rows = []
-    for r in b.summary.iter_rows(named=True):
-        flow = str(r["flow"])
-        cells = (
-            Cell(f"{int(r['cells']):,}"),
-            Cell(f"{r['actual']:,.0f}"),
-            Cell(f"{r['predicted']:,.0f}"),
-            Cell(f"{100 * r['total_error']:+.1f}%"),
-            Cell(fmt_percent(r["wape"])),
-            Cell(fmt_percent(r["published_total_abs_error"])),
-            Cell(fmt_percent(r["published_wape"])),
-        )
-        rows.append(RowView(flow, FLOW_LABELS.get(flow, flow.capitalize()), cells))
-    test = _and(_period_years(b.test))
-    return TableView(
-        id="supply-backtest",
-        caption=f"Back-test of the rates: {test} predicted from {_and(_period_years(b.fit))}",
-        columns=(
-            "Flow",
-            "Cells",
-            f"Actual, {test}",
-            "Predicted",
-            "Total error",
-            "WAPE by cell",
-            "Size of total error",
-            "WAPE by cell",
-        ),
-        rows=tuple(rows),
-        column_groups=(("", 3), ("Rates from history", 4), ("Published defaults alone", 2)),
-    )
-
-
-def _backtest_line(b: BacktestFigures) -> str:
-    found = {str(r["flow"]): r for r in b.summary.iter_rows(named=True)}
-    parts = []
-    for flow, r in found.items():
-        word = FLOW_LABELS.get(flow, flow).lower()
-        direction = "low" if r["total_error"] < 0 else "high"
-        parts.append(
-            f"{word} {fmt_percent(abs(r['total_error']))} {direction} in total with a WAPE of "
-            f"{fmt_percent(r['wape'])} by cell (published defaults alone: "
-            f"{fmt_percent(r['published_wape'])})"
-        )
-    return (
-        f"Fitted on {_and(_period_years(b.fit))} and applied to the stock at the start of "
-        f"{_and(_period_years(b.test))}, the rates from history predicted {_and(parts)}."
-    )
-
-
 def _lead(p: SupplyFigures, programmes: int) -> str:
     period = p.rates.period
-    history = len(_period_years(period))
+    history = len(period_years(period))
     text = (
         "The staff in post the region will have if the scenario "
         f"“{p.name}” ({PurePath(p.scenario).name}) holds. The projection starts from the stock in "
@@ -827,7 +487,7 @@ def supply_section(
             }
         statutory = getattr(s, "statutory", None)
         if isinstance(statutory, pl.DataFrame) and statutory.height:
-            parts["statutory"] = _statutory_table(statutory, base, last)
+            parts["statutory"] = statutory_table(statutory, base, last)
         else:
             parts["statutory_note"] = (
                 "Approved mental health professionals and section 12(2) doctors in post today, "
@@ -835,5 +495,5 @@ def supply_section(
             )
     if backtest is not None:
         parts["backtest"] = backtest_table(backtest)
-        parts["backtest_line"] = _backtest_line(backtest)
+        parts["backtest_line"] = backtest_line(backtest)
     return SupplySection(**parts)
