@@ -3,8 +3,9 @@
 Goal: Wales (200,000 staff; 60 roles x 22 areas x 5 sectors x 50 ages),
 10 years, 1,000 runs in under 5 s and 4 GB on the 2-core machine with the numba kernel.
 England (300 roles x 200 areas x 5 sectors x 50 ages, most cells empty) with 200 runs is
-reported for scale. Each measurement runs in its own child process, so each peak resident
-memory is its own; the numba kernel is timed cold (empty compile cache), first call with the
+reported for scale, and Wales with apprenticeship routes (their intake depends on the source
+role's stock everywhere, so the kernel steps every cell a year at a time). Each measurement runs
+in its own child process, so each peak resident memory is its own; the numba kernel is timed cold (empty compile cache), first call with the
 compile cache filled, and warm. The pandas comparison needs pandas (not a dependency of
 careforce: it is skipped with a note where it is not importable).
 
@@ -35,6 +36,12 @@ from careforce.supply.synthetic import random_model, random_parameters
 YEARS = 10
 SCALES: dict[str, dict[str, Any]] = {
     "wales": dict(roles=60, areas=22, sectors=5, ages=50, programmes=20, courses=4, staff=200_000),
+    # The same Wales model with most programmes as apprenticeship routes from another role: every
+    # area and sector holds a source role, so the kernel steps all cells a year at a time.
+    "wales_routes": dict(
+        roles=60, areas=22, sectors=5, ages=50, programmes=20, courses=4, staff=200_000,
+        apprenticeships=True,
+    ),
     "england": dict(
         roles=300, areas=200, sectors=5, ages=50, programmes=60, courses=4, staff=1_500_000,
         sparse=True,
@@ -72,6 +79,7 @@ def measure(scale: str, backend: str, runs: int) -> dict[str, Any]:
         "runs": runs,
         "cells": int(model.headcount[..., 0].size),
         "staffed_cells": len(model.cells[0]),
+        "routes": len(model.routes),
         "staff": float(model.headcount.sum()),
         "build_s": built,
         "first_s": times[0],
@@ -248,6 +256,11 @@ def main() -> None:
     xp = child("wales", "numpy", args.xp_runs)
     show(f"  numpy array path, {args.xp_runs} runs", xp)
     print(f"    1,000 runs at that rate: {1000 * xp['warm_s'] / args.xp_runs:.1f} s")
+    routes = child("wales_routes", "numba", args.runs)
+    show(
+        f"  numba, {args.runs} runs, {routes['routes']} of 20 programmes apprenticeship routes",
+        routes,
+    )
     pandas = child("wales", "pandas", 1)
     show("  pandas, central run", pandas)
     if "skipped" not in pandas:

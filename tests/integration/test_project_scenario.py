@@ -8,45 +8,29 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pytest
 
-from careforce.demo.generator import generate_region
 from careforce.results.statutory import statutory_roles
 from careforce.scenario.load import load_scenario
 from careforce.scenario.supply_inputs import draw_supply_parameters
-from careforce.services.importing import import_file
-from careforce.services.secret import ensure_secret
 from careforce.services.snapshot import read_snapshot
 from careforce.services.supply import prepare, project_scenario
 from careforce.store.database import make_engine
-from careforce.store.migrate import upgrade
+from careforce.supply.engine import project
+from careforce.supply.model import RunParameters
+from careforce.supply.projection import FLOWS, JOINER_FLOWS
 
 CAREFORCE = str(Path(sys.executable).with_name("careforce"))
 ARRAYS = ("headcount_by_cell", "fte_by_cell", "headcount_by_age_band", "flows", "completers")
 
 
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The demo region imported into its own store, and its baseline scenario."""
-    folder = tmp_path_factory.mktemp("demo_project")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CAREFORCE_SECRET_FILE", str(folder / "secret.key"))
-        ensure_secret()
-        manifest = generate_region(folder / "inputs")
-        url = f"sqlite:///{folder / 'careforce.sqlite'}"
-        engine = make_engine(url)
-        try:
-            upgrade(engine)
-        finally:
-            engine.dispose()
-        for kind, path in manifest.files:
-            import_file(kind, path, url)
-        yield manifest.baseline_path
+def baseline(demo_baseline: Path) -> Path:
+    return demo_baseline
 
 
 def extend(baseline: Path, name: str, body: str) -> Path:
@@ -65,8 +49,8 @@ def test_the_demo_baseline_projects_and_conserves_its_stock(baseline: Path) -> N
     assert (p.headcount_by_cell >= 0).all()
     total = p.headcount_by_cell.sum(axis=2)  # [r, y]
     flows = p.flows.sum(axis=2)  # [r, y, flow]
-    joined = sum(flows[:, 1:, i] for i in (2, 3, 5, 6, 7))  # returners, moves in, joiners
-    left = flows[:, 1:, 0] + flows[:, 1:, 4]  # leavers and moves out
+    joined = sum(flows[:, 1:, FLOWS.index(f)] for f in JOINER_FLOWS)
+    left = sum(flows[:, 1:, FLOWS.index(f)] for f in ("leavers", "moves_out", "into_training"))
     assert np.allclose(total[:, 1:], total[:, :-1] + joined - left)
     first = outcome.summary.total.row(0, named=True)
     assert first["year"] == 2026 and first["headcount_central"] == pytest.approx(30196)
@@ -195,9 +179,65 @@ def test_process_noise_draws_whole_people_and_leaves_the_central_run(baseline: P
     smooth = project_scenario(baseline, runs=2).projection.headcount_by_cell
     first = project_scenario(noisy, runs=2)
     again = project_scenario(noisy, runs=2, chunk_runs=1).projection.headcount_by_cell
-    assert first.backend == "numpy"
+    assert first.backend == "numpy" and first.backend_asked == "numba"
+    assert "process noise is drawn on the numpy array path" in first.as_document()["backend_note"]
     drawn = first.projection.headcount_by_cell
     assert np.allclose(drawn[0], smooth[0])  # run 0 never has noise
     assert not np.allclose(drawn[1:], smooth[1:])
     assert np.array_equal(drawn, again)  # the same draws however the runs are chunked
     assert (drawn >= 0).all()
+
+
+def test_apprenticeship_routes_take_support_workers_into_training(baseline: Path) -> None:
+    """The demo's nursing associate and nursing degree apprenticeship take their students from
+    the healthcare support workers; doubling the degree apprenticeship's places means fewer
+    support workers at once and more adult nurses once its first new cohort completes."""
+    outcome = project_scenario(baseline, runs=2)
+    model, p = outcome.model, outcome.projection
+    hcsw = model.roles.index("hcsw")
+    names = ("nursing_associate", "nursing_degree_apprenticeship")
+    routes = [model.programmes.index(i) for i in names]
+    assert list(model.routes) == sorted(routes)
+    assert (model.programme_source_role[routes] == hcsw).all()
+    assert np.allclose(p.flow("into_training")[:, :, hcsw], p.intake[:, :, routes].sum(axis=2))
+    assert p.flow("into_training")[0, 1, hcsw] > 30
+    others = [g for g in range(len(model.roles)) if g != hcsw]
+    assert (p.flow("into_training")[:, :, others] == 0).all()
+    # The kernel and the array path agree on the central run.
+    central = RunParameters.central(model)
+    kernel = project(model, central, 10, backend="numba")
+    arrays = project(model, central, 10, backend="numpy")
+    for name in ARRAYS:
+        assert np.allclose(getattr(kernel, name), getattr(arrays, name), rtol=1e-9, atol=1e-9)
+    more = extend(
+        baseline,
+        "more_apprentices",
+        '[[programmes]]\nid = "nursing_degree_apprenticeship"\ncommissioned_places = 60\n',
+    )
+    grown = project_scenario(more, runs=0).summary.by_role
+
+    def headcount(frame: pl.DataFrame, role: str) -> list[float]:
+        return list(frame.filter(pl.col("role") == role)["headcount_central"])
+
+    base = outcome.summary.by_role
+    assert headcount(grown, "hcsw")[1] < headcount(base, "hcsw")[1] - 20
+    # A 4-year course: the first bigger intake (2027) joins the stock of 2030.
+    assert headcount(grown, "rn_adult")[3] == pytest.approx(headcount(base, "rn_adult")[3])
+    assert headcount(grown, "rn_adult")[4] > headcount(base, "rn_adult")[4] + 15
+
+
+def test_a_programme_for_a_role_nobody_holds_yet_starts_from_none(baseline: Path) -> None:
+    """Physician associates: in the framework, not in the demo's staff; the baseline trains some."""
+    outcome = project_scenario(baseline, runs=2)
+    model = outcome.model
+    g = model.roles.index("physician_associate")
+    assert model.headcount[g].sum() == 0 and model.joiner_fte_per_head[g] == 1.0
+    assert (model.leaver_rate[g, :, :-1] > 0).all()  # the staff group's rates, not none
+    by_role = outcome.summary.by_role.filter(pl.col("role") == "physician_associate")
+    assert by_role["headcount_central"][0] == 0 and by_role["headcount_central"][-1] > 10
+    sources = {r["role_id"]: r["source"] for r in outcome.as_document()["joiner_fte_per_head"]}
+    assert sources["physician_associate"] == "starting stock"
+    assert sources["hcsw"] == "history"
+    joiners = outcome.rates.joiner_fte_per_head.filter(pl.col("role_id") == "hcsw")
+    hcsw = model.roles.index("hcsw")
+    assert model.joiner_fte_per_head[hcsw] == pytest.approx(joiners["fte_per_head"].item())

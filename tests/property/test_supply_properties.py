@@ -3,13 +3,17 @@
 - the array engine agrees with the slow reference implementation, on the central run and on
   random runs; the fused numba kernel agrees with the array engine (both to 1e-9);
 - every cell keeps the books each year: stock next year = stock - leavers + returners + moves in
-  - moves out + joiners (ages summed); per role too, in the results;
+  - moves out - into training + joiners (ages summed); per role too, in the results;
 - nothing is ever negative, and no cell outside `staffed_cells` ever holds anyone;
-- more attrition never gives more headcount, a bigger intake never gives less;
+- an apprenticeship route's students are the people who left its source role: the role's flow
+  into training equals the routes' intake, which is never more than they asked for;
+- more attrition never gives more headcount; without apprenticeship routes a bigger intake never
+  gives less (a route's intake comes out of its source role);
 - projecting runs in chunks gives exactly the results of projecting them all at once.
 
 Small and deterministic for CI (25 examples each); the models include empty cells, certain
-leaving and roles whose whole stock moves on.
+leaving, roles whose whole stock moves on, and apprenticeship routes, some asking for more
+people than their source role has.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ RESULTS = (
 )
 TOLERANCE = {"rtol": 1e-9, "atol": 1e-9}
 IN = ("returners", "moves_in", "pipeline_joiners", "other_joiners", "international_joiners")
-OUT = ("leavers", "moves_out")
+OUT = ("leavers", "moves_out", "into_training")
 
 
 @st.composite
@@ -57,6 +61,7 @@ def cases(draw: st.DrawFn) -> tuple[SupplyModel, RunParameters, int]:
         years=4,
         sparse=draw(st.booleans()),
         extremes=draw(st.booleans()),
+        apprenticeships=draw(st.booleans()),
     )
     params = random_parameters(
         rng, model, draw(st.integers(1, 3)), first_run=draw(st.sampled_from([0, 0, 5]))
@@ -152,11 +157,34 @@ def test_more_attrition_never_gives_more_headcount(
 
 
 @settings(max_examples=25, deadline=None)
+@given(cases())
+def test_apprentices_are_the_people_who_left_their_role_for_the_course(
+    case: tuple[SupplyModel, RunParameters, int],
+) -> None:
+    model, params, years = case
+    result = project(model, params, years, backend="numba")
+    into_training = np.zeros_like(result.flow("into_training"))
+    asked = np.minimum(
+        model.commissioned_places[None, :years] * params.fill_rate[:, None],
+        model.placement_capacity[None, :years],
+    )  # [r, t, p]
+    for p in range(len(model.programmes)):
+        source = model.programme_source_role[p]
+        if source >= 0:
+            into_training[:, :, source] += result.intake[:, :, p]
+        else:
+            assert_allclose(result.intake[:, 1:, p], asked[:, :, p], **TOLERANCE)
+    assert_allclose(result.flow("into_training"), into_training, **TOLERANCE)
+    assert (result.intake[:, 1:] <= asked + 1e-9 * (1 + asked)).all()
+
+
+@settings(max_examples=25, deadline=None)
 @given(cases(), st.floats(1.0, 3.0))
-def test_a_bigger_intake_never_gives_less_headcount(
+def test_a_bigger_intake_never_gives_less_headcount_without_apprenticeship_routes(
     case: tuple[SupplyModel, RunParameters, int], factor: float
 ) -> None:
     model, params, years = case
+    model = dataclasses.replace(model, programme_source_role=None)
     bigger = dataclasses.replace(
         model,
         commissioned_places=model.commissioned_places * factor,

@@ -27,7 +27,7 @@ from careforce.supply.rates_shrinkage import (
     jeffreys_interval,
     shrunk_rate,
 )
-from careforce.supply.rates_stayers import fte_per_head, progression_rates
+from careforce.supply.rates_stayers import fte_per_head, joiner_fte_per_head, progression_rates
 
 D = dt.date
 CENSUS = D(2025, 3, 31)
@@ -298,6 +298,39 @@ def test_fte_per_head_by_cell_borrows_then_falls_back_to_the_published_figure() 
     )
     support = cell(table, staff_group="nursing_support", age_band="35-44")
     assert (support["fte_per_head"], support["source"]) == (0.866, "published default")
+
+
+def test_joiners_fte_per_head_is_shrunk_towards_the_roles_stock() -> None:
+    """rn_adult: D joins in October at 0.4; F joins with two posts started the same day, 0.3 each;
+    G's second post is no joining (G held a post in the role the day before). Joinings 2, their
+    FTE 1.0. In post on the census: A 1.0, B 0.6, D 0.4, F 0.6, G 1.0 + 0.2, so 3.8 / 5 = 0.76.
+    With k = 2: (1.0 + 2 x 0.76) / (2 + 2) = 0.63. district_nurse: H joined at 0.5 and left;
+    nobody is in post, so the joiners' own mean. hcsw: nobody joined: the starting stock's."""
+    posts = frame(
+        post("A", fte=1.0),
+        post("B", fte=0.6),
+        post("D", start=D(2024, 10, 1), fte=0.4),
+        post("F", start=D(2024, 11, 1), fte=0.3),
+        post("F", start=D(2024, 11, 1), fte=0.3),
+        post("G", fte=1.0),
+        post("G", start=D(2024, 6, 1), fte=0.2),
+        post("H", "district_nurse", start=D(2024, 5, 1), end=D(2025, 1, 31), fte=0.5),
+        post("S", "hcsw", fte=0.9),
+    )
+    table = joiner_fte_per_head(posts, ROLE_GROUPS, YEAR, k=2.0)
+    nurses = cell(table, role_id="rn_adult")
+    assert (nurses["joiners"], nurses["source"]) == (2, "history")
+    assert nurses["joiner_fte"] == pytest.approx(1.0)
+    assert nurses["stock_fte_per_head"] == pytest.approx(0.76)
+    assert (nurses["fte_per_head"], nurses["weight"]) == (pytest.approx(0.63), 0.5)
+    district = cell(table, role_id="district_nurse")
+    assert district["stock_fte_per_head"] is None and district["fte_per_head"] == 0.5
+    support = cell(table, role_id="hcsw")
+    assert (support["joiners"], support["fte_per_head"], support["source"]) == (
+        0,
+        None,
+        "starting stock",
+    )
 
 
 def test_retirement_hazard_by_single_year_of_age() -> None:

@@ -9,10 +9,14 @@ stock has 2 roles (nurse, care worker) x 1 area x 1 sector x 3 single years of a
 | nurse       | 10     | 20     | 30     |
 | care worker | 0      | 5      | 5      |
 
-The last case runs the whole plan for one year and checks every number against a hand sum.
+The last cases run the whole plan for one year and check every number against a hand sum, once
+with a pre-registration programme and once with the same programme as an apprenticeship route
+that takes its students from the care workers.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import numpy as np
 import pytest
@@ -22,6 +26,7 @@ from careforce.supply import steps
 from careforce.supply.engine import project
 from careforce.supply.model import RunParameters, SupplyModel
 from careforce.supply.plan import PLAN, describe_plan
+from careforce.supply.reference import project_reference
 from careforce.supply.steps import Stock
 
 NURSE, CARE_WORKER = 0, 1
@@ -101,6 +106,27 @@ def test_intake_is_commissioned_times_fill_up_to_placement_capacity() -> None:
         placement_capacity=np.array([120.0, 80.0]),
     )
     assert_allclose(got, [[90, 80]])
+
+
+def test_routes_take_at_most_their_source_roles_stock_shared_in_proportion() -> None:
+    # Programme 0 has no source role; programmes 1 and 2 both take care workers. In run 0 they
+    # ask for 6 + 4 = 10 of 8 care workers: each gets 8 / 10 of what it asked for, and all 8
+    # start training. In run 1 there are 20 care workers: each gets all it asked for, half go.
+    got = steps.route_intake(
+        np,
+        desired=np.array([[30.0, 6.0, 4.0], [30.0, 6.0, 4.0]]),
+        stock_by_role=np.array([[60.0, 8.0], [60.0, 20.0]]),
+        programme_source_role=np.array([-1, CARE_WORKER, CARE_WORKER]),
+    )
+    assert_allclose(got.intake, [[30, 4.8, 3.2], [30, 6, 4]])
+    assert_allclose(got.fraction, [[0, 1], [0, 0.5]])
+
+
+def test_apprentices_leave_every_cell_and_age_of_their_role_pro_rata() -> None:
+    started = steps.start_training(stock(HEADCOUNT), np.array([[0.0, 0.4]]))
+    assert_allclose(table(started.into_training), [[0, 0, 0], [0, 2, 2]])
+    assert_allclose(table(started.stock.headcount), [[10, 20, 30], [0, 3, 3]])
+    assert_allclose(table(started.stock.fte), [[5, 10, 15], [0, 1.5, 1.5]])
 
 
 def test_pipeline_loses_attrition_each_course_year_and_completes_after_its_length() -> None:
@@ -217,6 +243,36 @@ def test_one_year_of_the_whole_plan(backend: str) -> None:
     assert result.fte()[0, 1, CARE_WORKER, 0, 0] == pytest.approx(2.25)
 
 
+@pytest.mark.parametrize("backend", ["numpy", "numba", "reference"])
+@pytest.mark.parametrize(("places", "intake"), [(10.0, 2.25), (2.0, 2.0)])
+def test_one_year_with_an_apprenticeship_route(backend: str, places: float, intake: float) -> None:
+    """The same year with the nursing programme as a route from care work. After ageing the care
+    workers are [0, 0, 2.25] (see above). With 10 places the route takes all 2.25 of them; with 2
+    it takes 2 and leaves 0.25 at age 18. Half complete (attrition 0.5) and join the nurses at
+    age 17, as before; nurses otherwise as above: [6 + 2, 9, 20.45] with the other joiners.
+    """
+    model = dataclasses.replace(
+        tiny_model(),
+        programme_source_role=np.array([CARE_WORKER]),
+        commissioned_places=np.array([[places]]),
+    )
+    params = RunParameters.central(model)
+    result = (
+        project_reference(model, params, 1)
+        if backend == "reference"
+        else project(model, params, 1, backend=backend)
+    )
+    heads = result.headcount()[0, 1, :, 0, 0]
+    assert heads[CARE_WORKER] == pytest.approx(2.25 - intake, abs=1e-12)
+    assert heads[NURSE] == pytest.approx(8 + 9 + 20.45 + intake / 2)
+    assert result.flow("into_training")[0, 1, CARE_WORKER] == pytest.approx(intake)
+    assert result.flow("into_training")[0, 1, NURSE] == 0
+    assert result.intake[0, 1, 0] == pytest.approx(intake)
+    assert result.flow("pipeline_joiners")[0, 1, NURSE] == pytest.approx(intake / 2)
+    # Care workers' FTE: 0.5 per head, doubled by the participation lever.
+    assert result.fte()[0, 1, CARE_WORKER, 0, 0] == pytest.approx(2.25 - intake, abs=1e-12)
+
+
 def test_the_plan_prints_its_steps_in_order() -> None:
     text = describe_plan()
     names = [step.name for step in PLAN]
@@ -231,3 +287,4 @@ def test_the_plan_prints_its_steps_in_order() -> None:
     ]
     positions = [text.index(f"{n}. {name}") for n, name in enumerate(names, start=1)]
     assert positions == sorted(positions)
+    assert "into training" in text and "numpy array path" in text

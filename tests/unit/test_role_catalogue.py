@@ -14,7 +14,7 @@ def test_every_reference_role_is_in_the_catalogue_with_its_level() -> None:
     text = resources.files("careforce.framework.data").joinpath("roles.yaml").read_text("utf-8")
     reference = yaml.safe_load(text)["roles"]
     roles = role_catalogue()
-    assert len(reference) == 52
+    assert len(reference) == 53
     for entry in reference:
         assert roles[entry["id"]].career_framework_level == entry["cf_level"]
 

@@ -109,6 +109,8 @@ def test_typos_are_refused_with_their_path_and_a_suggestion(tmp_path: Path) -> N
         ("length_years = 0", "programmes[0].length_years"),
         ("sectors = {nhs = 0.5}", "programmes[0]"),
         ('source = ""', "programmes[0]"),
+        ('from_role = "rn_adult"', "programmes[0]"),
+        ('from_role = ""', "programmes[0].from_role"),
     ],
 )
 def test_bad_values_name_their_place(tmp_path: Path, change: str, place: str) -> None:
@@ -120,6 +122,21 @@ def test_bad_values_name_their_place(tmp_path: Path, change: str, place: str) ->
         f'[[programmes]]\nid = "nursing_adult"\n{change}\n',
     )
     assert place in problems(child)
+
+
+def test_a_programme_may_be_an_apprenticeship_route_from_another_role(tmp_path: Path) -> None:
+    base = write(tmp_path, "base.toml", BASE)
+    child = write(
+        tmp_path,
+        "route.toml",
+        f'schema_version = 1\nname = "R"\nextends = "{base.name}"\n'
+        '[[programmes]]\nid = "nursing_adult"\nfrom_role = "hcsw"\n',
+    )
+    programmes = load_scenario(child).scenario.programmes
+    assert [(p.id, p.from_role) for p in programmes] == [
+        ("nursing_adult", "hcsw"),
+        ("social_work", None),
+    ]
 
 
 def test_extends_in_a_circle_and_missing_files_are_user_errors(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from careforce.domain.errors import UserError
 from careforce.supply.backend import array_namespace
-from careforce.supply.engine import ProcessNoise, project
+from careforce.supply.engine import ProcessNoise, backend_used, project
 from careforce.supply.model import RunParameters, SupplyModel
 from careforce.supply.plan import PLAN
 from careforce.supply.projection import AGE_BANDS, FLOWS, Projection, age_band_of
@@ -45,6 +45,11 @@ def model(**changes: object) -> SupplyModel:
         ),
         ({"course_length_years": np.array([4])}, r"course_length_years must be 1 to 3"),
         ({"programme_role": np.array([5])}, r"programme_role must index roles"),
+        (
+            {"programme_source_role": np.array([2])},
+            r"programme_source_role must index roles .* or be -1 for none",
+        ),
+        ({"programme_source_role": np.array([-2])}, r"programme_source_role must not be negative"),
     ],
 )
 def test_a_bad_model_is_refused_with_a_message_naming_the_array(
@@ -52,6 +57,12 @@ def test_a_bad_model_is_refused_with_a_message_naming_the_array(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         model(**changes)
+
+
+def test_a_route_into_the_role_it_draws_from_is_refused() -> None:
+    role = int(model().programme_role[0])
+    with pytest.raises(ValueError, match="takes its students from another role than the one"):
+        model(programme_source_role=np.array([role]))
 
 
 def test_fte_without_headcount_is_refused() -> None:
@@ -88,8 +99,8 @@ def test_years_beyond_the_inputs_and_unknown_backends_are_refused() -> None:
         project(model(), params, 6)
     with pytest.raises(UserError, match="unknown backend 'gpu'"):
         project(model(), params, 1, backend="gpu")
-    with pytest.raises(ValueError, match="process noise runs on the numpy backend"):
-        project(model(), params, 1, backend="numba", process_noise=ProcessNoise.from_seed(1))
+    with pytest.raises(UserError, match="unknown backend 'gpu'"):
+        project(model(), params, 1, backend="gpu", process_noise=ProcessNoise.from_seed(1))
 
 
 @pytest.mark.skipif(importlib.util.find_spec("cupy") is not None, reason="CuPy is installed")
@@ -152,6 +163,21 @@ def test_process_noise_draws_whole_leavers_and_leaves_run_zero_alone() -> None:
     # Each run has its own streams: run 2 alone draws what it drew beside runs 0 and 1.
     alone = project(m, params.take(slice(2, 3)), 3, process_noise=noise)
     assert_array_equal(alone.headcount_by_cell[0], noisy.headcount_by_cell[2])
+
+
+@pytest.mark.parametrize("backend", ["numba", "cupy"])
+def test_process_noise_runs_on_the_numpy_path_whatever_the_backend(backend: str) -> None:
+    m = noisy_model()
+    params = random_parameters(np.random.default_rng(6), m, 3)
+    noise = ProcessNoise.from_seed(13)
+    assert backend_used(backend, noise) == "numpy" and backend_used(backend) == backend
+    asked = project(m, params, 2, backend=backend, process_noise=noise)
+    plain = project(m, params, 2, process_noise=noise)
+    assert asked.backend == "numpy"
+    assert_array_equal(asked.headcount_by_cell, plain.headcount_by_cell)
+    assert project(m, params, 2, backend="numba").backend == "numba"
+    with pytest.raises(ValueError, match="same backend"):
+        Projection.concat([asked, project(m, params, 2, backend="numba")])
 
 
 def test_process_noise_streams_are_per_role() -> None:

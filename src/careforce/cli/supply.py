@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from careforce.cli.output import print_json, stdout
+from careforce.cli.scenario_options import AsJson, Runs, Seed
 
 
 def register(app: typer.Typer) -> None:
@@ -20,13 +21,8 @@ def register(app: typer.Typer) -> None:
             Path | None,
             typer.Argument(help="Scenario file (TOML), e.g. inputs/scenarios/baseline.toml."),
         ] = None,
-        runs: Annotated[
-            int | None,
-            typer.Option("--runs", help="Monte Carlo runs besides the central run.", min=0),
-        ] = None,
-        seed: Annotated[
-            int | None, typer.Option("--seed", help="Seed of every random stream.", min=0)
-        ] = None,
+        runs: Runs = None,
+        seed: Seed = None,
         scheduler: Annotated[
             str | None,
             typer.Option(
@@ -41,7 +37,7 @@ def register(app: typer.Typer) -> None:
         plan: Annotated[
             bool, typer.Option("--plan", help="Print the yearly steps and stop.")
         ] = False,
-        as_json: Annotated[bool, typer.Option("--json", help="Print one JSON document.")] = False,
+        as_json: AsJson = False,
     ) -> None:
         """Project the workforce of a scenario: stocks and flows by role, area, sector and age."""
         from careforce.cli.app import _remember_json

@@ -114,11 +114,21 @@ class YearValue(_Entry):
 
 
 class Programme(Basis):
-    """A training programme: places commissioned each year become staff `length_years` later."""
+    """A training programme: places commissioned each year become staff `length_years` later.
+
+    With `from_role` it is an apprenticeship route: its students are staff of that role, who leave
+    their posts in it (pro rata over its areas, sectors and ages) for the course; its intake is
+    then also limited by that role's stock.
+    """
 
     id: Identifier
     name: str = Field(min_length=1)
     role: str = Field(min_length=1, description="The framework role its completers join.")
+    from_role: str | None = Field(
+        default=None,
+        min_length=1,
+        description="An apprenticeship route: the framework role whose staff are its students.",
+    )
     length_years: int = Field(ge=1, le=15)
     commissioned_places: PositiveValue = Field(description="Places commissioned a year.")
     commissioned_by_year: list[YearValue] = Field(
@@ -147,6 +157,8 @@ class Programme(Basis):
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
+        if self.from_role == self.role:
+            raise ValueError("from_role is the role students come from: not the role they join")
         low, high = self.starting_age
         if not 16 <= low <= high <= 74:
             raise ValueError("starting_age is [youngest, oldest] within 16 to 74")

@@ -10,6 +10,13 @@ Conventions (docs/design/supply.md):
   hazard at a from age 50 (below 50, the band's retirement rate).
 - Row t of every year-varying input is the year that turns the stock of year y0 + t into that of
   y0 + t + 1, and is labelled y0 + t + 1: a lever "from 2028" acts on the rows labelled 2028 on.
+- A role the scenario names (a programme's role or `from_role`, a recruitment's role) with no staff
+  in the store is carried with no starting stock. A role with no leaver history takes its staff
+  group's rates in the sector (what shrinkage gives a cell with no exposure: its parent's rate),
+  and its leaver multiplier is drawn from the staff group's interval.
+- New joiners arrive at the FTE per head of the role's recent joiners where the history has any
+  (`joiner_fte_per_head` of the rates: shrunk towards the role's stock), else at the role's
+  starting FTE per head.
 """
 
 from __future__ import annotations
@@ -23,7 +30,14 @@ import polars as pl
 
 from careforce.sampling import Kind, Uncertain, draw, uniforms
 from careforce.scenario.schema import Programme, Scenario
-from careforce.supply.model import AGE_MAX, AGE_MIN, RunParameters, SupplyModel
+from careforce.supply.model import (
+    AGE_MAX,
+    AGE_MIN,
+    NO_SOURCE_ROLE,
+    RunParameters,
+    SupplyModel,
+    starting_fte_per_head,
+)
 
 AGES = np.arange(AGE_MIN, AGE_MAX + 1)
 NO_PLACEMENT_LIMIT = 1e12  # a programme with no placement capacity stated
@@ -38,6 +52,8 @@ class Rates(Protocol):
     """The rates estimated from history that the model needs (careforce.services.rates)."""
 
     @property
+    def leavers(self) -> pl.DataFrame: ...
+    @property
     def leavers_by_role(self) -> pl.DataFrame: ...
     @property
     def joiners_by_role(self) -> pl.DataFrame: ...
@@ -47,6 +63,8 @@ class Rates(Protocol):
     def retirement_hazard(self) -> pl.DataFrame: ...
     @property
     def progression(self) -> pl.DataFrame: ...
+    @property
+    def joiner_fte_per_head(self) -> pl.DataFrame: ...
 
 
 def _band_ages(band: str) -> tuple[int, int]:
@@ -122,11 +140,18 @@ def _leaving(
     rates: Rates, roles: list[str], sectors: list[str], groups: Mapping[str, str]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Leaving probability q[g, c, a] and the share of leavers who retire."""
-    leave = rates.leavers_by_role.with_columns(
-        (pl.col("rate") - pl.col("retirement_rate")).clip(0.0).alias("other")
-    )
-    other = _by_band(leave, "other")
-    retire_band = _by_band(leave, "retirement_rate")
+
+    Banded = dict[tuple[str, str], np.ndarray]
+
+    def banded(frame: pl.DataFrame) -> tuple[Banded, Banded]:
+        leave = frame.with_columns(
+            (pl.col("rate") - pl.col("retirement_rate")).clip(0.0).alias("other")
+        )
+        return _by_band(leave, "other"), _by_band(leave, "retirement_rate")
+
+    by_role = banded(rates.leavers_by_role)
+    by_group = banded(rates.leavers.with_columns(pl.col("staff_group").alias("role_id")))
+    history = {role for role, _ in by_role[0]}
     hazard = {
         (r["staff_group"], r["age"]): r["rate"]
         for r in rates.retirement_hazard.iter_rows(named=True)
@@ -137,10 +162,12 @@ def _leaving(
     share = np.zeros_like(q)
     for gi, role in enumerate(roles):
         group = groups.get(role, "all")
+        own = role if role in history else group  # no history: the staff group's rates
+        other, retire_band = by_role if role in history else by_group
         for ci, sector in enumerate(sectors):
-            key = (role, sector)
+            key = (own, sector)
             if key not in other:  # a sector this role has no history in: any sector's rates
-                key = next((k for k in other if k[0] == role), key)
+                key = next((k for k in other if k[0] == own), key)
             base = _fill_ages(other.get(key, np.full(len(AGES), np.nan)))
             base = np.clip(base - move_out.get(role, 0.0), 0.0, None)
             retire = _fill_ages(retire_band.get(key, np.full(len(AGES), np.nan)))
@@ -211,16 +238,56 @@ def _net_of_pipeline(
     out = joiner_rate.copy()
     stock = headcount.sum(axis=(1, 3))  # [g, c]
     for p in programmes:
-        if len(p.students_now) < p.length_years:
-            continue
         g = roles.index(p.role)
-        per_year = 1.0 - (1.0 - p.attrition.central) ** (1.0 / p.length_years)
-        completers = p.students_now[p.length_years - 1] * (1.0 - per_year) * p.local_share.central
+        completers = _completing_now(p)
         for sector, share in p.sectors.items():
             c = sectors.index(sector)
             if stock[g, c] > 0:
                 out[g, c] = max(0.0, out[g, c] - completers * share / stock[g, c])
     return out
+
+
+def _completing_now(p: Programme) -> float:
+    """The students of a programme's last course year at the census who complete and take local
+    posts (0 without `students_now` for that year)."""
+    if len(p.students_now) < p.length_years:
+        return 0.0
+    per_year = 1.0 - (1.0 - p.attrition.central) ** (1.0 / p.length_years)
+    return p.students_now[p.length_years - 1] * (1.0 - per_year) * p.local_share.central
+
+
+def _net_of_routes(
+    move_rate: np.ndarray, headcount: np.ndarray, programmes: list[Programme], roles: list[str]
+) -> np.ndarray:
+    """Move rates less today's completers of the apprenticeship routes, never below zero.
+
+    A route's completers left their source role for the course and now join the programme's
+    role: where the history shows that move, it counts them, and the route adds them explicitly.
+    So the rate from the source role to the programme's role loses today's completers over the
+    source role's stock (as `_net_of_pipeline` does for joiner rates).
+    """
+    out = move_rate.copy()
+    stock = headcount.sum(axis=(1, 2, 3))
+    for p in programmes:
+        if p.from_role is None:
+            continue
+        s, g = roles.index(p.from_role), roles.index(p.role)
+        if stock[s] > 0:
+            out[s, g] = max(0.0, out[s, g] - _completing_now(p) / stock[s])
+    return out
+
+
+def _joiner_fte_per_head(
+    rates: Rates, roles: list[str], headcount: np.ndarray, fte: np.ndarray
+) -> np.ndarray:
+    """Each role's joiners' FTE per head: from the history's recent joiners where it has any,
+    else the role's starting FTE per head (1 where it has no staff)."""
+    value = starting_fte_per_head(headcount, fte)
+    found = rates.joiner_fte_per_head.filter(pl.col("fte_per_head").is_not_null())
+    for role, per_head in found.select("role_id", "fte_per_head").iter_rows():
+        if role in roles:
+            value[roles.index(role)] = per_head
+    return value
 
 
 def supply_model(
@@ -237,6 +304,7 @@ def supply_model(
     named = [p.role for p in scenario.programmes] + [
         i.role for i in scenario.international_recruitment
     ]
+    named += [p.from_role for p in scenario.programmes if p.from_role is not None]
     moved = rates.progression["to_role_id"].to_list()
     roles = sorted(set(start["role_id"].to_list()) | set(named) | set(moved))
     areas = sorted(set(start["area_code"].to_list()))
@@ -298,6 +366,7 @@ def supply_model(
                     retention[rows, g, c] *= lever.leaver_rate_multiplier.central
 
     joiner_rate = _net_of_pipeline(joiner_rate, headcount, programmes, roles, sectors)
+    move = _net_of_routes(move, headcount, programmes, roles)
     groups = [role_groups.get(r, "") for r in roles]
     return SupplyModel(
         roles=tuple(roles),
@@ -329,6 +398,14 @@ def supply_model(
         attrition_rate=attrition,
         course_length_years=np.array([p.length_years for p in programmes], dtype=np.int64),
         programme_role=np.array([roles.index(p.role) for p in programmes], dtype=np.int64),
+        programme_source_role=np.array(
+            [
+                NO_SOURCE_ROLE if p.from_role is None else roles.index(p.from_role)
+                for p in programmes
+            ],
+            dtype=np.int64,
+        ),
+        joiner_fte_per_head=_joiner_fte_per_head(rates, roles, headcount, fte),
         local_share=np.array([p.local_share.central for p in programmes]),
         programme_spread=spread,
         start_age_share=start_age,
@@ -337,9 +414,12 @@ def supply_model(
     )
 
 
-def _role_interval(frame: pl.DataFrame, role: str, weight: str = "exposure") -> Uncertain | None:
-    """A role's rate and 80% interval, its cells weighted by exposure (None when it has none)."""
-    rows = frame.filter((pl.col("role_id") == role) & (pl.col(weight) > 0))
+def _role_interval(
+    frame: pl.DataFrame, role: str, weight: str = "exposure", column: str = "role_id"
+) -> Uncertain | None:
+    """A role's (or with `column="staff_group"` a staff group's) rate and 80% interval, its cells
+    weighted by exposure (None when it has none)."""
+    rows = frame.filter((pl.col(column) == role) & (pl.col(weight) > 0))
     if rows.height == 0:
         return None
     w = rows[weight].to_numpy()
@@ -376,9 +456,10 @@ def draw_supply_parameters(
     leaver = np.ones((len(runs), len(model.roles)))
     joiner = np.ones_like(leaver)
     for g, role in enumerate(model.roles):
-        leaver[:, g] = multiplier(
-            f"supply.leavers.{role}", _role_interval(rates.leavers_by_role, role), Kind.SHARE
-        )
+        leaving = _role_interval(rates.leavers_by_role, role) or _role_interval(
+            rates.leavers, role_groups.get(role, ""), column="staff_group"
+        )  # a role with no history has its staff group's rates (see the module notes)
+        leaver[:, g] = multiplier(f"supply.leavers.{role}", leaving, Kind.SHARE)
         joiner[:, g] = multiplier(
             f"supply.joiners.{role}", _role_interval(rates.joiners_by_role, role), Kind.POSITIVE
         )

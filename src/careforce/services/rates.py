@@ -20,7 +20,12 @@ from careforce.supply.rates import joiner_age_shares, joiner_rates, leaver_rates
 from careforce.supply.rates_hazard import retirement_hazard
 from careforce.supply.rates_history import Period
 from careforce.supply.rates_shrinkage import DEFAULT_K
-from careforce.supply.rates_stayers import DEFAULT_WITHIN_DAYS, fte_per_head, progression_rates
+from careforce.supply.rates_stayers import (
+    DEFAULT_WITHIN_DAYS,
+    fte_per_head,
+    joiner_fte_per_head,
+    progression_rates,
+)
 
 HISTORY_YEARS = 3
 
@@ -50,6 +55,7 @@ class SupplyRates:
     progression: pl.DataFrame
     fte_per_head: pl.DataFrame
     fte_per_head_by_role: pl.DataFrame
+    joiner_fte_per_head: pl.DataFrame
 
 
 def estimate_rates(
@@ -77,6 +83,7 @@ def estimate_rates(
         progression=progression_rates(posts, groups, period, within_days=within_days),
         fte_per_head=fte_per_head(posts, groups, census_date),
         fte_per_head_by_role=fte_per_head(posts, groups, census_date, by_role=True),
+        joiner_fte_per_head=joiner_fte_per_head(posts, groups, period, k=k),
     )
 
 

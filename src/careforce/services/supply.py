@@ -35,10 +35,12 @@ from careforce.services.rates import SupplyRates, estimate_rates, role_groups
 from careforce.services.snapshot import StoreSnapshot, read_snapshot
 from careforce.store.database import make_engine
 from careforce.store.migrate import require_current
-from careforce.supply.engine import ProcessNoise, project
+from careforce.supply.engine import ProcessNoise, backend_used, project
 from careforce.supply.model import RunParameters, SupplyModel
 from careforce.supply.plan import describe_plan
 from careforce.supply.projection import Projection
+from careforce.supply.rates_shrinkage import HISTORY
+from careforce.supply.rates_stayers import STARTING_STOCK
 from careforce.supply.statutory import StatutoryProjection
 
 CHUNK_RUNS = 50
@@ -55,6 +57,7 @@ class SupplyOutcome:
     scheduler: str
     seconds: float
     code_version: str
+    backend_asked: str
     inputs: dict[str, str]
     model: SupplyModel
     rates: SupplyRates
@@ -63,6 +66,36 @@ class SupplyOutcome:
     statutory: tuple[StatutoryProjection, ...] = ()
     statutory_inputs: tuple[StatutoryInputs, ...] = ()
     programme_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def backend_note(self) -> str | None:
+        """Why the backend that ran is not the one asked for (None when it is)."""
+        if self.backend == self.backend_asked:
+            return None
+        return (
+            f"{self.backend_asked} was asked for; process noise is drawn on the numpy array path,"
+            " so the runs were projected there"
+        )
+
+    def joiner_fte_per_head(self) -> list[dict[str, Any]]:
+        """Each role's FTE per head of new joiners as projected, and where it came from: the
+        history's recent joiners ("history", shrunk towards the role's stock) or, for a role with
+        no joiner in the history, the role's starting FTE per head ("starting stock")."""
+        seen = {
+            row["role_id"]: row
+            for row in self.rates.joiner_fte_per_head.iter_rows(named=True)
+            if row["source"] == HISTORY
+        }
+        return [
+            {
+                "role_id": role,
+                "fte_per_head": float(self.model.joiner_fte_per_head[g]),
+                "joiners": seen[role]["joiners"] if role in seen else 0,
+                "weight": seen[role]["weight"] if role in seen else 0.0,
+                "source": HISTORY if role in seen else STARTING_STOCK,
+            }
+            for g, role in enumerate(self.model.roles)
+        ]
 
     def as_document(self) -> dict[str, Any]:
         s = self.summary
@@ -77,12 +110,14 @@ class SupplyOutcome:
             "code_version": self.code_version,
             "inputs": self.inputs,
             "backend": self.backend,
+            "backend_note": self.backend_note,
             "scheduler": self.scheduler,
             "seconds": round(self.seconds, 2),
             "rates_period": [
                 self.rates.period.start.isoformat(),
                 self.rates.period.end.isoformat(),
             ],
+            "joiner_fte_per_head": self.joiner_fte_per_head(),
             "total": s.total.to_dicts(),
             "by_staff_group": s.by_staff_group.to_dicts(),
             "by_area": s.by_area.to_dicts(),
@@ -148,6 +183,7 @@ def _prepare(
     )
     groups = dict(role_groups().iter_rows())
     named = {p.role for p in scenario.programmes}
+    named |= {p.from_role for p in scenario.programmes if p.from_role is not None}
     named |= {i.role for i in scenario.international_recruitment}
     named |= {r for s in scenario.statutory for r in s.eligible_roles or ()}
     unknown = sorted(named - set(groups))
@@ -181,10 +217,9 @@ def project_scenario(
     run_index = np.arange(scenario.projection.runs + 1)
     params = draw_supply_parameters(model, scenario, rates, groups, runs=run_index)
     noise_seed = scenario.projection.seed if scenario.projection.process_noise else None
-    if noise_seed is not None:
-        if backend == "cupy":
-            raise UserError("process noise runs on the CPU: use --backend numpy or numba")
-        backend = "numpy"  # whole-person draws: the array path (the fused kernel has none)
+    asked = backend
+    noise = None if noise_seed is None else ProcessNoise.from_seed(noise_seed)
+    backend = backend_used(backend, noise)  # whole-person draws run on the numpy array path
     task = functools.partial(
         _project_chunk, model, params, scenario.projection.years, backend, noise_seed
     )
@@ -209,7 +244,8 @@ def project_scenario(
         census_date=scenario.data.census_date,
         runs=scenario.projection.runs,
         seed=scenario.projection.seed,
-        backend=backend,
+        backend=projection.backend,
+        backend_asked=asked,
         scheduler=scheduler or "in-process",
         seconds=time.perf_counter() - started,
         code_version=code_version(),
@@ -272,3 +308,5 @@ def print_supply(outcome: SupplyOutcome, console: Console) -> None:
         "All staff: headcount " + ", ".join(f"{y} {_cell(total[y], 'headcount')}" for y in shown)
     )
     console.print(f"({outcome.seconds:.1f} s, {outcome.backend}, {outcome.scheduler})")
+    if outcome.backend_note:
+        console.print(f"Note: {outcome.backend_note}.")

@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from careforce.domain.errors import UserError
 from careforce.sampling import generator
-from careforce.supply.backend import array_namespace, to_numpy
+from careforce.supply.backend import BACKENDS, array_namespace, to_numpy
 from careforce.supply.model import RunParameters, SupplyModel
 from careforce.supply.plan import DeviceModel, RunArrays, YearInputs, advance_year
 from careforce.supply.projection import AGE_BANDS, FLOWS, Projection, age_band_of
@@ -48,6 +49,15 @@ class ProcessNoise:
         return cls(partial(generator, seed))
 
 
+def backend_used(backend: str, process_noise: ProcessNoise | None = None) -> str:
+    """The backend that projects: the one asked for, except that process noise is drawn on the
+    numpy array path only (whole-person draws from each run's own streams), so with noise every
+    backend projects there. Refuses an unknown backend name."""
+    if backend not in BACKENDS:
+        raise UserError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
+    return "numpy" if process_noise is not None else backend
+
+
 def project(
     model: SupplyModel,
     params: RunParameters,
@@ -59,7 +69,8 @@ def project(
     """Stocks and flows for each run of `params` over `years` yearly steps (year 0 the start).
 
     backend: "numpy" (the array path), "cupy" (the same on a GPU) or "numba" (the fused kernel,
-    fastest on a CPU). Process noise needs the numpy backend.
+    fastest on a CPU). With process noise every backend runs the numpy array path
+    (`backend_used`); `Projection.backend` says which one ran.
     """
     params.check(model)
     if not 0 <= years <= model.years:
@@ -67,12 +78,11 @@ def project(
             f"years must be 0 to {model.years}: the model's year-varying inputs have"
             f" {model.years} rows"
         )
-    xp = array_namespace(backend)  # refuses an unknown backend, or CuPy where it cannot run
-    if process_noise is not None and backend != "numpy":
-        raise ValueError("process noise runs on the numpy backend; choose backend='numpy'")
-    if backend == "numba":
+    used = backend_used(backend, process_noise)
+    xp = array_namespace(used)  # refuses CuPy where it cannot run
+    if used == "numba":
         return _project_numba(model, params, years)
-    return _project_arrays(xp, backend, model, params, years, process_noise)
+    return _project_arrays(xp, used, model, params, years, process_noise)
 
 
 def _empty_results(model: SupplyModel, runs: int, years: int) -> dict[str, np.ndarray]:
@@ -89,7 +99,9 @@ def _empty_results(model: SupplyModel, runs: int, years: int) -> dict[str, np.nd
     }
 
 
-def _projection(model: SupplyModel, params: RunParameters, results: dict) -> Projection:
+def _projection(
+    model: SupplyModel, params: RunParameters, results: dict, backend: str
+) -> Projection:
     role, area, sector = model.cells
     return Projection(
         roles=model.roles,
@@ -100,6 +112,7 @@ def _projection(model: SupplyModel, params: RunParameters, results: dict) -> Pro
         cell_role=role,
         cell_area=area,
         cell_sector=sector,
+        backend=backend,
         **results,
     )
 
@@ -156,7 +169,7 @@ def _project_arrays(
             results["students"][rows, t + 1] = to_numpy(students.sum(axis=-1))
             results["intake"][rows, t + 1] = to_numpy(state.intake)
             results["completers"][rows, t + 1] = to_numpy(state.completers)
-    return _projection(model, params, results)
+    return _projection(model, params, results, backend)
 
 
 def _noise_draws(model: SupplyModel, noise: ProcessNoise, run: int) -> tuple[Any, Any]:
@@ -238,11 +251,15 @@ def kernel_inputs(model: SupplyModel) -> dict[str, np.ndarray]:
     completer_total = np.zeros(len(model.programmes) + 1)
     completer_total[:-1] = model.start_age_share.sum(axis=1)
     stock = np.stack([model.headcount[role, area, sector], model.fte[role, area, sector]], -1)
+    groups = group_start if len(role) else np.zeros(1, np.int64)
+    block_start, block_group = _blocks(model, groups, role)
     return {
         "SF0": np.ascontiguousarray(stock.reshape(len(role), 2 * ages)),
         "cell_role": role,
         "cell_sector": sector,
-        "group_start": group_start if len(role) else np.zeros(1, np.int64),
+        "group_start": groups,
+        "block_start": block_start,
+        "block_group": block_group,
         "leaver_rate": model.leaver_rate,
         "retire_share": model.retire_share,
         "return_rate": model.return_rate,
@@ -267,9 +284,32 @@ def kernel_inputs(model: SupplyModel) -> dict[str, np.ndarray]:
         "cell_programme_start": cell_programme_start,
         "cell_programme": cell_programme,
         "cell_programme_share": cell_programme_share,
+        "programme_source": model.programme_source_role,
+        "routes": model.routes.astype(np.int64),
+        "is_source": np.isin(np.arange(len(model.roles)), model.programme_source_role),
         "students0": model.students,
         "band_start": band_start,
     }
+
+
+def _blocks(
+    model: SupplyModel, group_start: np.ndarray, cell_role: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The kernel's blocks of groups (CSR: `block_start` into `block_group`).
+
+    Every group is a block of its own, except that with apprenticeship routes the groups holding
+    a source role's cells come first, as one block (perhaps empty) stepped a year at a time.
+    """
+    groups = np.arange(len(group_start) - 1)
+    if not len(model.routes):
+        return np.arange(len(groups) + 1, dtype=np.int64), groups.astype(np.int64)
+    sources = np.isin(cell_role, model.programme_source_role[model.routes])
+    holds = np.array(
+        [sources[group_start[g] : group_start[g + 1]].any() for g in groups], dtype=bool
+    )
+    coupled, alone = groups[holds], groups[~holds]
+    block_start = np.r_[0, len(coupled) + np.arange(len(alone) + 1)].astype(np.int64)
+    return block_start, np.r_[coupled, alone].astype(np.int64)
 
 
 def _project_numba(model: SupplyModel, params: RunParameters, years: int) -> Projection:
@@ -283,7 +323,7 @@ def _project_numba(model: SupplyModel, params: RunParameters, years: int) -> Pro
     # rest at the end.
     with parallel_chunksize(KERNEL_RUNS_PER_CHUNK):
         _call_kernel(project_runs, years, inputs, params, results)
-    return _projection(model, params, results)
+    return _projection(model, params, results, "numba")
 
 
 def _call_kernel(
@@ -302,13 +342,14 @@ def _call_kernel(
 
 
 KERNEL_MODEL_ARGUMENTS = (
-    "SF0", "cell_role", "cell_sector", "group_start",
+    "SF0", "cell_role", "cell_sector", "group_start", "block_start", "block_group",
     "leaver_rate", "retire_share", "return_rate", "return_fte_per_head",
     "cell_move_start", "cell_move_source", "cell_move_rate", "move_out",
     "joiner_rate", "joiner_arrival", "international_recruits", "international_share",
     "retention", "participation", "commissioned", "capacity", "attrition", "course_length",
     "local_share", "completer_arrival", "completer_total",
-    "cell_programme_start", "cell_programme", "cell_programme_share", "students0",
+    "cell_programme_start", "cell_programme", "cell_programme_share",
+    "programme_source", "routes", "is_source", "students0",
 )  # fmt: skip
 KERNEL_RESULTS = (
     "headcount_by_cell", "fte_by_cell", "headcount_by_age_band", "flows", "students", "intake",

@@ -41,6 +41,7 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "attrition_rate": ("programme", "course_year"),
     "course_length_years": ("programme",),
     "programme_role": ("programme",),
+    "programme_source_role": ("programme",),
     "local_share": ("programme",),
     "programme_spread": ("programme", "area", "sector"),
     "start_age_share": ("programme", "age"),
@@ -56,7 +57,8 @@ RATES = (
     "attrition_rate",
     "local_share",
 )
-INTEGERS = ("course_length_years", "programme_role")
+INTEGERS = ("course_length_years", "programme_role", "programme_source_role")
+NO_SOURCE_ROLE = -1  # a programme whose students do not come from a role's stock
 
 
 def _label(model: SupplyModel, dimension: str, index: int) -> str:
@@ -92,7 +94,9 @@ class SupplyModel:
     may have an `international_spread` of zeros. Optional arrays: `joiner_fte_per_head` (default:
     each role's starting FTE per head, 1 where it has no staff), `students` (default none),
     `retention` and `participation` (levers, default 1: multipliers on the leaver rate and on
-    FTE per head; participation does not compound from year to year).
+    FTE per head; participation does not compound from year to year), `programme_source_role`
+    (default `NO_SOURCE_ROLE` for every programme: an apprenticeship route names the index of the
+    role whose staff are its students; it may not be the role its completers join).
     """
 
     roles: tuple[str, ...]
@@ -121,6 +125,7 @@ class SupplyModel:
     start_age_share: np.ndarray
     # Optional: None gives the default named in the class docstring (always an array after).
     joiner_fte_per_head: np.ndarray = None  # type: ignore[assignment]
+    programme_source_role: np.ndarray = None  # type: ignore[assignment]
     students: np.ndarray = None  # type: ignore[assignment]
     retention: np.ndarray = None  # type: ignore[assignment]
     participation: np.ndarray = None  # type: ignore[assignment]
@@ -146,7 +151,8 @@ class SupplyModel:
                 " headcount (role, area, sector, age)"
             )
         defaults: dict[str, Callable[[], np.ndarray]] = {
-            "joiner_fte_per_head": lambda: _starting_fte_per_head(headcount, np.asarray(self.fte)),
+            "joiner_fte_per_head": lambda: starting_fte_per_head(headcount, np.asarray(self.fte)),
+            "programme_source_role": lambda: np.full(len(self.programmes), NO_SOURCE_ROLE),
             "students": lambda: np.zeros((len(self.programmes), courses)),
             "retention": lambda: np.ones((years, len(self.roles), len(self.sectors))),
             "participation": lambda: np.ones((years, len(self.roles))),
@@ -186,6 +192,11 @@ class SupplyModel:
         """How many years the year-varying inputs cover (the longest projection possible)."""
         return self.shape["year"]
 
+    @property
+    def routes(self) -> np.ndarray:
+        """Indices of the programmes whose students come from a role's stock (apprenticeships)."""
+        return np.flatnonzero(self.programme_source_role != NO_SOURCE_ROLE)
+
     @cached_property
     def staffed_cells(self) -> np.ndarray:
         """Boolean [g, l, c]: cells that can ever hold staff (a stock, a route in, or a move in).
@@ -222,8 +233,9 @@ class SupplyModel:
             if array.dtype == np.float64 and not np.isfinite(array).all():
                 where = _where(self, name, dims, ~np.isfinite(array))
                 raise ValueError(f"{name} must be finite numbers: {where} is NaN or infinite")
-            if (array < 0).any():
-                where = _where(self, name, dims, array < 0)
+            negative = array < (NO_SOURCE_ROLE if name == "programme_source_role" else 0)
+            if negative.any():
+                where = _where(self, name, dims, negative)
                 raise ValueError(f"{name} must not be negative: {where}; give 0 or more")
         for name in RATES:
             array = getattr(self, name)
@@ -247,6 +259,21 @@ class SupplyModel:
             where = _where(self, "programme_role", ("programme",), bad)
             raise ValueError(
                 f"programme_role must index roles (0 to {len(self.roles) - 1}): {where}"
+            )
+        source = self.programme_source_role
+        if (source >= len(self.roles)).any():
+            bad = source >= len(self.roles)
+            where = _where(self, "programme_source_role", ("programme",), bad)
+            raise ValueError(
+                f"programme_source_role must index roles (0 to {len(self.roles) - 1}) or be"
+                f" {NO_SOURCE_ROLE} for none: {where}"
+            )
+        if (source == self.programme_role).any():
+            bad = source == self.programme_role
+            where = _where(self, "programme_source_role", ("programme",), bad)
+            raise ValueError(
+                f"an apprenticeship route takes its students from another role than the one its"
+                f" completers join: {where}"
             )
         beyond = np.arange(self.shape["course_year"])[None, :] >= lengths[:, None]
         if (self.students * beyond > 0).any():
@@ -283,7 +310,7 @@ class SupplyModel:
                 raise ValueError(f"{name} must add up to 1 for each {dims[0]}: {where} does not")
 
 
-def _starting_fte_per_head(headcount: np.ndarray, fte: np.ndarray) -> np.ndarray:
+def starting_fte_per_head(headcount: np.ndarray, fte: np.ndarray) -> np.ndarray:
     """Each role's FTE per head in the starting stock; 1 where the role has no staff."""
     heads = headcount.reshape(headcount.shape[0], -1).sum(axis=1)
     ftes = np.asarray(fte, dtype=np.float64).reshape(headcount.shape[0], -1).sum(axis=1)

@@ -35,6 +35,7 @@ DEVICE_ARRAYS = (
     "attrition_rate",
     "course_length_years",
     "programme_role",
+    "programme_source_role",
     "local_share",
     "programme_spread",
     "start_age_share",
@@ -52,9 +53,12 @@ class DeviceModel:
     roles: int
     arrays: dict[str, Array]
 
+    has_routes: bool = False
+
     @classmethod
     def of(cls, xp: Any, model: SupplyModel) -> DeviceModel:
-        return cls(xp, len(model.roles), {n: xp.asarray(getattr(model, n)) for n in DEVICE_ARRAYS})
+        arrays = {n: xp.asarray(getattr(model, n)) for n in DEVICE_ARRAYS}
+        return cls(xp, len(model.roles), arrays, has_routes=len(model.routes) > 0)
 
     def __getitem__(self, name: str) -> Array:
         return self.arrays[name]
@@ -149,6 +153,16 @@ def _pipeline(year: YearInputs, state: YearState) -> YearState:
     starting = steps.intake(
         xp, m["commissioned_places"][t], year.runs.fill_rate, m["placement_capacity"][t]
     )
+    stock = state.stock
+    if m.has_routes:
+        routes = steps.route_intake(
+            xp, starting, stock.headcount.sum(axis=(2, 3, 4)), m["programme_source_role"]
+        )
+        started = steps.start_training(stock, routes.fraction)
+        starting, stock = routes.intake, started.stock
+        into_training = started.into_training.sum(axis=-1)
+    else:
+        into_training = xp.zeros_like(stock.headcount[..., 0])
     advanced = steps.advance_pipeline(
         xp, state.students, starting, m["attrition_rate"], m["course_length_years"]
     )
@@ -163,11 +177,13 @@ def _pipeline(year: YearInputs, state: YearState) -> YearState:
     )
     return replace(
         state,
-        stock=steps.join(state.stock, arrivals, m["joiner_fte_per_head"]),
+        stock=steps.join(stock, arrivals, m["joiner_fte_per_head"]),
         students=advanced.students,
         intake=starting,
         completers=advanced.completers,
-        flows=_add_flows(state, pipeline_joiners=arrivals.sum(axis=-1)),
+        flows=_add_flows(
+            state, pipeline_joiners=arrivals.sum(axis=-1), into_training=into_training
+        ),
     )
 
 
@@ -233,8 +249,10 @@ PLAN: tuple[Step, ...] = (
     ),
     Step(
         "training pipeline",
-        "intake = min(commissioned x fill[r,p], placement_capacity); attrition per course year;"
-        " completers x local_share join role[p] by programme_spread and start_age_share",
+        "intake = min(commissioned x fill[r,p], placement_capacity), and for an apprenticeship"
+        " route at most the source role's stock, which its students leave pro rata; attrition per"
+        " course year; completers x local_share join role[p] by programme_spread and"
+        " start_age_share",
         _pipeline,
     ),
     Step(
@@ -259,7 +277,11 @@ def describe_plan() -> str:
         lines.append(f"{number}. {step.name:<{width}}  {step.description}")
     lines.append(
         "Invariant per cell: S[y+1] = S[y] - leavers + returners + moves in - moves out"
-        " + joiners (ages summed); nothing is negative."
+        " - into training + joiners (ages summed); nothing is negative."
+    )
+    lines.append(
+        "Process noise (whole leavers drawn binomially, other joiners as Poisson counts; never in"
+        " run 0) is drawn on the numpy array path: with it on, every backend projects there."
     )
     return "\n".join(lines)
 

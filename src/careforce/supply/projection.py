@@ -25,6 +25,7 @@ FLOWS = (
     "pipeline_joiners",
     "other_joiners",
     "international_joiners",
+    "into_training",  # staff leaving their role for an apprenticeship route's course
 )
 JOINER_FLOWS = (
     "returners",
@@ -50,7 +51,8 @@ class Projection:
     flows                            [r, y, g, flow]  headcount a year, `FLOWS`
     students, intake, completers     [r, y, p]  students in training after the year's step,
                                                 those starting, those completing
-    FTE is as reported: carried FTE times the year's participation lever.
+    FTE is as reported: carried FTE times the year's participation lever. `backend` is the one
+    that computed them ("numpy", "cupy", "numba"; "reference" for the test oracle).
     """
 
     roles: tuple[str, ...]
@@ -68,6 +70,7 @@ class Projection:
     students: np.ndarray
     intake: np.ndarray
     completers: np.ndarray
+    backend: str = "numpy"
 
     @property
     def years(self) -> int:
@@ -103,6 +106,11 @@ class Projection:
                 raise ValueError("only projections of the same model can be joined")
             if part.years != first.years:
                 raise ValueError("only projections of the same number of years can be joined")
+            if part.backend != first.backend:
+                raise ValueError(
+                    "only projections from the same backend can be joined (their results agree"
+                    " to rounding, not to the last digit)"
+                )
         joined = {
             name: np.concatenate([getattr(p, name) for p in parts])
             for name in (
@@ -124,5 +132,6 @@ class Projection:
             cell_role=first.cell_role,
             cell_area=first.cell_area,
             cell_sector=first.cell_sector,
+            backend=first.backend,
             **joined,
         )

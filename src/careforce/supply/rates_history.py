@@ -339,9 +339,16 @@ def fte_by_cell(
     """
     known = posts.filter(in_post_on(day) & pl.col("fte").is_not_null())
     people = known.group_by([*unit, "person_key"]).agg(
-        pl.col("fte").sum(), pl.col("year_of_birth").first(), pl.col("recorded_band").first()
+        _sum_of_fte(), pl.col("year_of_birth").first(), pl.col("recorded_band").first()
     )
     people = _with_age(people, pl.lit(day.year), age_by)
     return people.group_by([*unit, *age_columns(age_by)]).agg(
-        pl.len().cast(pl.Int64).alias("headcount"), pl.col("fte").sum().alias("fte")
+        pl.len().cast(pl.Int64).alias("headcount"), _sum_of_fte().alias("fte")
     )
+
+
+def _sum_of_fte() -> pl.Expr:
+    """The sum of a group's FTE, in sorted order: a parallel group-by adds a group's values in
+    whatever order its threads meet them, and a projection must not move in its last digit from
+    one call to the next."""
+    return pl.col("fte").sort().sum()

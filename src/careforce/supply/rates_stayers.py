@@ -1,4 +1,5 @@
-"""What changes for people who stay: moves between roles (progression) and FTE per head.
+"""What changes for people who stay: moves between roles (progression) and FTE per head; and the
+FTE per head new joiners bring.
 
 **Progression.** A move from role `g` to role `g'` is a person who leaves `g` in the period (no
 post in it the day after their last day) and joins `g'` (no post in it the day before) within
@@ -13,6 +14,15 @@ headcount, people with no FTE recorded left out. A cell with nobody in post borr
 its parent cell (the same staff group, or role, and sector over all ages; a role cell then its staff
 group's cell), marked "history, parent cell"; where that is empty too, the published figure for
 the sector (figures.md), marked "published default".
+
+**FTE per head of joiners** by role: each joining in the period (a person starting a post in a role
+they held no post in the day before, as the joiner rates count them) brings the FTE of the posts in
+the role they started that day. The role's mean over its joinings is shrunk towards the role's FTE
+per head in post on the period's last day, `(FTE of joinings + k x stock value) / (joinings + k)`
+(METHODS section 7, with the same `k`), so a role with a handful of joiners keeps close to its
+stock's value (a role with nobody in post that day takes its joiners' own mean). Roles with no
+joiner in the period are marked "starting stock": the projection
+gives their joiners the FTE per head of the role's starting stock.
 """
 
 from __future__ import annotations
@@ -28,13 +38,20 @@ from careforce.supply.rates_history import (
     Period,
     count_history,
     count_moves,
+    entries,
     fte_by_cell,
     prepare_posts,
 )
-from careforce.supply.rates_shrinkage import HISTORY, PUBLISHED_DEFAULT, jeffreys_interval
+from careforce.supply.rates_shrinkage import (
+    DEFAULT_K,
+    HISTORY,
+    PUBLISHED_DEFAULT,
+    jeffreys_interval,
+)
 
 DEFAULT_WITHIN_DAYS = 90  # a notice period and a little more
 PARENT_CELL = "history, parent cell"
+STARTING_STOCK = "starting stock"
 
 
 def progression_rates(
@@ -172,4 +189,59 @@ def _finish(frame: pl.DataFrame, cell: list[str]) -> pl.DataFrame:
     columns = [c for c in cell if c != "sector"]
     return ordered(frame, [*cell, "age_band"]).select(
         *columns, "sector", "age_band", "headcount", "fte", "fte_per_head", "source"
+    )
+
+
+def joiner_fte_per_head(
+    posts: pl.DataFrame, role_groups: pl.DataFrame, period: Period, *, k: float = DEFAULT_K
+) -> pl.DataFrame:
+    """FTE per head of the people who joined each role in the period (see the module notes).
+
+    Columns: staff_group, role_id, joiners (joinings with an FTE recorded), joiner_fte (their FTE),
+    stock_fte_per_head (the role's in post on the period's last day; null with nobody in post),
+    fte_per_head (shrunk; null where it is the starting stock's), weight (joiners / (joiners + k)),
+    source ("history" or "starting stock"). One row per role with joiners or staff in post.
+    """
+    if k < 0:
+        raise ValueError("the shrinkage strength k must not be negative")
+    prepared = prepare_posts(posts, role_groups)
+    unit = ["staff_group", "role_id"]
+    joined = (
+        entries(prepared, unit, period.start, period.last_day)
+        .filter(pl.col("fte").is_not_null())
+        .group_by([*unit, "person_key", "start_date"])
+        .agg(pl.col("fte").sort().sum())  # sorted: the same sum from call to call
+        .group_by(unit)
+        .agg(
+            pl.len().cast(pl.Int64).alias("joiners"),
+            pl.col("fte").sort().sum().alias("joiner_fte"),
+        )
+    )
+    stock = fte_by_cell(prepared, unit, period.last_day, None).select(
+        *unit, (pl.col("fte") / pl.col("headcount")).alias("stock_fte_per_head")
+    )
+    table = joined.join(stock, on=unit, how="full", coalesce=True).with_columns(
+        pl.col("joiners").fill_null(0), pl.col("joiner_fte").fill_null(0.0)
+    )
+    n = pl.col("joiners").cast(pl.Float64)
+    parent = pl.coalesce(pl.col("stock_fte_per_head"), pl.col("joiner_fte") / n)
+    seen = pl.col("joiners") > 0
+    return ordered(
+        table.with_columns(
+            pl.when(seen)
+            .then((pl.col("joiner_fte") + k * parent) / (n + k))
+            .otherwise(None)
+            .alias("fte_per_head"),
+            (n / (n + k)).fill_nan(0.0).alias("weight"),
+            pl.when(seen).then(pl.lit(HISTORY)).otherwise(pl.lit(STARTING_STOCK)).alias("source"),
+        ),
+        unit,
+    ).select(
+        *unit,
+        "joiners",
+        "joiner_fte",
+        "stock_fte_per_head",
+        "fte_per_head",
+        "weight",
+        "source",
     )

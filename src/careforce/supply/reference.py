@@ -37,6 +37,7 @@ def project_reference(model: SupplyModel, params: RunParameters, years: int) -> 
         students=found["students"],
         intake=found["intake"],
         completers=found["completers"],
+        backend="reference",
     )
 
 
@@ -122,12 +123,31 @@ def _reference_arrays(
                 S[g, l, c, 0] = 0.0
                 F[g, l, c, 0] = 0.0
 
-            # 5. Training pipeline.
-            for p in range(programmes):
-                starting = min(
+            # 5. Training pipeline. Apprenticeship routes first take their students from their
+            # source role's stock, at most all of it, pro rata over its cells and ages.
+            wanted = [
+                min(
                     model.commissioned_places[t, p] * params.fill_rate[r, p],
                     model.placement_capacity[t, p],
                 )
+                for p in range(programmes)
+            ]
+            granted = {}
+            for s in sorted({int(v) for v in model.programme_source_role if v >= 0}):
+                drawing = [p for p in range(programmes) if model.programme_source_role[p] == s]
+                demand = sum(wanted[p] for p in drawing)
+                available = sum(S[s, l, c, a] for (g, l, c) in cells if g == s for a in range(ages))
+                taken = min(demand, available)
+                granted[s] = taken / demand if demand > 0 else 0.0
+                fraction = taken / available if available > 0 else 0.0
+                for l, c, a in itertools.product(range(areas), range(sectors), range(ages)):
+                    people = S[s, l, c, a] * fraction
+                    S[s, l, c, a] -= people
+                    F[s, l, c, a] -= F[s, l, c, a] * fraction
+                    flow[s, FLOW["into_training"]] += people
+            for p in range(programmes):
+                source = int(model.programme_source_role[p])
+                starting = wanted[p] * granted[source] if source >= 0 else wanted[p]
                 length = int(model.course_length_years[p])
                 next_year = np.zeros(courses)
                 completers = 0.0

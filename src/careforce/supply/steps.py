@@ -52,6 +52,16 @@ class Pipeline(NamedTuple):
     completers: Array
 
 
+class RouteIntake(NamedTuple):
+    intake: Array  # [r, p]
+    fraction: Array  # [r, g]: the share of each role's stock that starts training
+
+
+class IntoTraining(NamedTuple):
+    stock: Stock
+    into_training: Array
+
+
 def leaver_probability(xp: Any, leaver_rate: Array, multiplier: Array, retention: Array) -> Array:
     """`min(1, q[g,c,a] x m_q[r,g] x retention[g,c])` as `[r, g, c, a]`.
 
@@ -134,6 +144,45 @@ def intake(
 ) -> Array:
     """Students starting: `min(commissioned[p] x fill[r, p], placement_capacity[p])`, `[r, p]`."""
     return xp.minimum(commissioned_places[None] * fill_rate, placement_capacity[None])
+
+
+def route_intake(
+    xp: Any, desired: Array, stock_by_role: Array, programme_source_role: Array
+) -> RouteIntake:
+    """Intake of apprenticeship routes: programmes whose students come from a role's stock.
+
+    `desired[r, p]` is each programme's intake from `intake`; `stock_by_role[r, g]` the stock the
+    students are drawn from. The programmes drawing on role s (`programme_source_role[p] == s`)
+    ask for `demand[s] = sum desired[p]` and together take `taken[s] = min(demand[s], stock[s])`:
+    never more people than there are. Each gets the same share `taken[s] / demand[s]` of what it
+    asked for, and `fraction[r, s] = taken[s] / stock[s]` (0 where there is no stock) of the role
+    starts training. Programmes without a source role (-1) keep `desired`. Summed over the routes
+    in a fixed order, so a run's result does not depend on the runs beside it.
+    """
+    sources = [int(s) for s in programme_source_role.tolist()]
+    demand = xp.zeros_like(stock_by_role)
+    for p, s in enumerate(sources):
+        if s >= 0:
+            demand[:, s] += desired[:, p]
+    taken = xp.minimum(demand, stock_by_role)
+    fraction = xp.where(
+        stock_by_role > 0, taken / xp.where(stock_by_role > 0, stock_by_role, 1.0), 0.0
+    )
+    granted = xp.where(demand > 0, taken / xp.where(demand > 0, demand, 1.0), 0.0)
+    intake = desired.copy()
+    for p, s in enumerate(sources):
+        if s >= 0:
+            intake[:, p] = desired[:, p] * granted[:, s]
+    return RouteIntake(intake, fraction)
+
+
+def start_training(stock: Stock, fraction: Array) -> IntoTraining:
+    """Staff leaving their cells for an apprenticeship: `fraction[r, g]` of every cell and age of
+    role g (pro rata to the stock, so never more than it); their FTE goes with them."""
+    share = fraction[:, :, None, None, None]
+    leaving = stock.headcount * share
+    moved = Stock(stock.headcount - leaving, stock.fte - stock.fte * share)
+    return IntoTraining(moved, leaving)
 
 
 def advance_pipeline(

@@ -2,14 +2,16 @@
 
 Made from a numpy generator the caller passes in, so a seed reproduces them. `sparse` keeps
 each role in a few sectors and areas, as in a national model where most cells are empty;
-`extremes` adds the edge cases tests need (empty cells, certain leaving, every one moving on).
+`extremes` adds the edge cases tests need (empty cells, certain leaving, every one moving on);
+`apprenticeships` lets programmes take their students from another role's stock, and with
+`extremes` one route may ask for far more people than its source role has.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from careforce.supply.model import AGE_MIN, RunParameters, SupplyModel
+from careforce.supply.model import AGE_MIN, NO_SOURCE_ROLE, RunParameters, SupplyModel
 
 FAMILY = 5
 
@@ -32,6 +34,7 @@ def random_model(
     staff: float | None = None,
     sparse: bool = False,
     extremes: bool = False,
+    apprenticeships: bool = False,
 ) -> SupplyModel:
     """A model of the given size; `staff` scales the starting headcount to that total."""
     age = np.arange(ages) / max(ages - 1, 1)
@@ -83,6 +86,13 @@ def random_model(
         )
         intl *= international_spread.sum(axis=(1, 2)) > 0
     commissioned = rng.uniform(0.0, 30.0, (years, programmes))
+    source = np.full(programmes, NO_SOURCE_ROLE)
+    if apprenticeships and roles > 1:
+        for p in np.flatnonzero(rng.random(programmes) < 0.6):
+            others = [h for h in range(roles) if h != programme_role[p]]
+            source[p] = rng.choice(others)
+        if extremes and (source >= 0).any():
+            commissioned[:, int(np.flatnonzero(source >= 0)[0])] *= 100.0
     return SupplyModel(
         roles=tuple(f"role_{g}" for g in range(roles)),
         areas=tuple(f"area_{i}" for i in range(areas)),
@@ -105,6 +115,7 @@ def random_model(
         attrition_rate=rng.uniform(0.0, 0.15, (programmes, courses)),
         course_length_years=lengths,
         programme_role=programme_role,
+        programme_source_role=source,
         local_share=rng.uniform(0.5, 1.0, programmes),
         programme_spread=programme_spread,
         start_age_share=_shares(rng, (programmes, ages), (1,)),
