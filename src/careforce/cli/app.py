@@ -16,7 +16,9 @@ import typer
 
 from careforce.cli.demand import register as register_demand
 from careforce.cli.framework import framework_app
+from careforce.cli.gap import register as register_gap
 from careforce.cli.methods import register as register_methods
+from careforce.cli.optimise import register as register_optimise
 from careforce.cli.output import print_json, print_problems, problems_document, stderr, stdout
 from careforce.cli.supply import register as register_supply
 from careforce.domain import UserError, ValidationFailed
@@ -32,6 +34,8 @@ app.add_typer(framework_app, name="framework")
 register_demand(app)
 register_methods(app)
 register_supply(app)
+register_gap(app)
+register_optimise(app)
 
 DbOption = Annotated[
     str | None,

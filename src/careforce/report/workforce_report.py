@@ -19,7 +19,9 @@ from careforce.demand.wisn import WisnResult
 from careforce.report.competency_section import competency_section
 from careforce.report.demand_section import DemandFigures, demand_section
 from careforce.report.format import fmt_count, fmt_date, fmt_datetime, fmt_fte, fmt_percent
+from careforce.report.gap_section import GapFigures, gap_section
 from careforce.report.labels import sector_label, staff_group_label
+from careforce.report.plan_section import PlanFigures, plan_section
 from careforce.report.supply_section import BacktestFigures, SupplyFigures, supply_section
 from careforce.report.tables import TableView, generic_table
 from careforce.report.training_section import training_section
@@ -189,6 +191,8 @@ def render_workforce_report(
     wisn: Sequence[WisnResult] | None = None,
     supply: SupplyFigures | None = None,
     backtest: BacktestFigures | None = None,
+    gap: GapFigures | None = None,
+    plan: PlanFigures | None = None,
 ) -> str:
     """The workforce report as one self-contained HTML document (no external resources).
 
@@ -201,7 +205,9 @@ def render_workforce_report(
     `careforce demand` computes it) and `wisn` (WISN results) add a section "Required workforce";
     without either it is left out. `supply` (a supply projection, as `careforce project` computes
     it) and `backtest` (the back-test of its rates) add a section "Projected workforce", after
-    it; without either it is left out. Staff-level lists are never shown.
+    it; without either it is left out. `gap` (as `careforce gap` computes it) adds "The gap"
+    after it, and `plan` (as `careforce optimise` computes it) "The cheapest plan". Staff-level
+    lists are never shown.
     """
     s = summary
     threshold = SMALL_COUNT_THRESHOLD if suppress else 0
@@ -263,6 +269,8 @@ def render_workforce_report(
     area_names = {str(c): str(n) for c, n in areas if c is not None and n is not None}
     required = demand_section(demand, wisn, area_names)
     projected = supply_section(supply, backtest, area_names)
+    shortfall = gap_section(gap, domain_names or {}, area_names)
+    cheapest = plan_section(plan, gap.role_titles if gap is not None else {})
     people_tables = [
         *(section.tables if section else []),
         *(inventory.tables if inventory else []),
@@ -301,6 +309,8 @@ def render_workforce_report(
         "competency": inventory,
         "demand": required,
         "supply": projected,
+        "gap": shortfall,
+        "plan": cheapest,
         "quality": _quality_tables(quality),
         "quality_supplied": quality is not None,
         "hazard": [(label, fmt_percent(p)) for label, p in _hazard_rows(s)],

@@ -43,7 +43,7 @@ def group_sum(values: np.ndarray, groups: Sequence[str], order: Sequence[str]) -
     return np.moveaxis(np.tensordot(values, member, axes=([1], [0])), -1, 1)
 
 
-def _table(
+def hours_table(
     keys: Mapping[str, Sequence[str]],
     years: Sequence[int],
     hours: np.ndarray,
@@ -67,7 +67,7 @@ def _table(
 
 @dataclass(frozen=True)
 class DemandSummary:
-    """Tables of required hours and FTE, one row per group and year (see `_table` columns)."""
+    """Tables of required hours and FTE, one row per group and year (see `hours_table` columns)."""
 
     quantiles: tuple[int, ...]
     drawn_runs: int
@@ -102,11 +102,11 @@ def summarise_demand(
     service_years = by_service.sum(axis=2)
 
     def table(key: str, labels: Sequence[str], values: np.ndarray) -> pl.DataFrame:
-        return _table({key: labels}, years, values, standard_hours_per_fte, quantiles)
+        return hours_table({key: labels}, years, values, standard_hours_per_fte, quantiles)
 
     areas = result.area_codes
     domain_area = group_sum(hours, domains, present)  # [r, domain, area, year]
-    domain_area_table = _table(
+    domain_area_table = hours_table(
         {
             "domain": [d for d in present for _ in areas],
             "area_code": [a for _ in present for a in areas],

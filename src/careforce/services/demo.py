@@ -15,15 +15,15 @@ from rich.progress import Progress
 from careforce.demo.generator import generate_region
 from careforce.report import render_workforce_report
 from careforce.results.provenance import Provenance
-from careforce.services.demand import compute_demand
+from careforce.services.gap import compute_gap
 from careforce.services.importing import import_file
 from careforce.services.methods import wisn_from_file
+from careforce.services.optimise import plan_for_gap
 from careforce.services.provenance import code_version, sha256_of
 from careforce.services.quality import QualityOutcome, assess_snapshot
 from careforce.services.rates import backtest_history
 from careforce.services.secret import ensure_secret
 from careforce.services.snapshot import read_snapshot
-from careforce.services.supply import project_scenario
 from careforce.services.training import training_from_snapshot
 from careforce.services.workforce import summarise_snapshot
 from careforce.store.database import make_engine
@@ -87,17 +87,12 @@ def run_demo(out: Path, *, seed: int, runs: int, progress: bool = True) -> DemoO
             )
             summary = summarise_snapshot(snapshot, manifest.census_date)
             training = training_from_snapshot(snapshot, manifest.census_date)
-            step("computing the required workforce")  # type: ignore[operator]
-            demand = compute_demand(
-                manifest.services_path,
-                population_path=manifest.population_path,
-                framework_path=manifest.framework_path,
-                runs=runs,
-                seed=seed,
-            )
+            step("computing the required and projected workforce and the gap")  # type: ignore[operator]
+            gap = compute_gap(manifest.baseline_path, runs=runs, seed=seed)
+            demand, supply = gap.demand, gap.supply
+            step("finding the cheapest plan")  # type: ignore[operator]
+            plan = plan_for_gap(gap)
             wisn = wisn_from_file(manifest.wisn_path)
-            step("projecting the workforce")  # type: ignore[operator]
-            supply = project_scenario(manifest.baseline_path, runs=runs, seed=seed)
             backtest = backtest_history(snapshot.posts_with_people, manifest.census_date)
             step("writing the report")  # type: ignore[operator]
             model_inputs = (
@@ -121,6 +116,7 @@ def run_demo(out: Path, *, seed: int, runs: int, progress: bool = True) -> DemoO
                     "calibration": str(manifest.calibration_path.relative_to(out)),
                     "demand_runs": runs,
                     "supply_runs": runs,
+                    "gap_runs_allocated": len(gap.runs) - 1,
                 },
             )
             shareable, _ = quality.shareable_sections()
@@ -136,6 +132,8 @@ def run_demo(out: Path, *, seed: int, runs: int, progress: bool = True) -> DemoO
                 wisn=wisn,
                 supply=supply,
                 backtest=backtest,
+                gap=gap,
+                plan=plan,
             )
             report = out / "report.html"
             report.write_text(html, encoding="utf-8")

@@ -1,0 +1,1 @@
+"""Costs: pay by role with on-costs, and (in time) training, recruitment and retention."""
