@@ -166,3 +166,20 @@ def test_without_a_target_unmet_hours_are_priced() -> None:
     # At GBP 1 an hour, leaving the need unmet is cheaper than any recruit; at 1,000 it is not.
     assert cheap.recruits.sum() == pytest.approx(0, abs=1e-9)
     assert dear.unmet.sum() == pytest.approx(0, abs=1e-6)
+
+
+def test_training_support_workers_for_a_delegated_task_is_the_cheapest_lever() -> None:
+    # Nobody is trained to take T under delegation yet. The care worker has spare hours: with
+    # x delegated hours the nurse does 1,500 - x and supervises 0.1 x, within 1,000 hours, so
+    # x = 500 / 0.9; at 260 hours a trained worker that is 2.14 workers at GBP 400 each.
+    p = dataclasses.replace(
+        problem(a=allocation(carer=True)),
+        delegation_hours=np.zeros((1, 1)),
+        cost_per_trained_worker=400.0,
+    )
+    plan = cheapest_plan(p, PlanOptions(target_year=2027))
+    assert plan.feasible
+    workers = 500 / 0.9 / 260
+    assert plan.trained_workers[:, 0, 0] == pytest.approx([0, workers, 0], abs=1e-6)
+    assert plan.cost["upskilling"] == pytest.approx([0, 400 * workers, 0], abs=1e-3)
+    assert plan.recruits.sum() == pytest.approx(0, abs=1e-9)

@@ -102,7 +102,16 @@ def allocate(
         layout = build_layout(problem, options, areas)
         solver = _Solver(layout)
         capacity = problem.fte[0, :, 0] * problem.task_hours_per_fte
-        first = solver.solve(*row_bounds(layout, problem.hours[0, :, 0], capacity), start=None)
+        trained = problem.delegation_hours
+        first = solver.solve(
+            *row_bounds(
+                layout,
+                problem.hours[0, :, 0],
+                capacity,
+                None if trained is None else trained[:, 0],
+            ),
+            start=None,
+        )
         if first.status != OPTIMAL:
             raise AllocationFailed(
                 f"the allocation LP of the central run's first year (areas "
@@ -113,7 +122,9 @@ def allocate(
             for j in range(n_years):
                 hours = problem.hours[run, :, j]
                 capacity = problem.fte[run, :, j] * problem.task_hours_per_fte
-                bounds = row_bounds(layout, hours, capacity)
+                bounds = row_bounds(
+                    layout, hours, capacity, None if trained is None else trained[:, j]
+                )
                 solved = solver.solve(*bounds, start=central) if j == 0 else solver.solve(*bounds)
                 if solved.status != OPTIMAL:
                     raise AllocationFailed(

@@ -173,6 +173,7 @@ def build_layout(
         ("supervision", supervised, AREA_TASK),
         ("delegated_cap", delegated_work & capped[None], AREA_TASK),
         ("delegated_cap_network", delegated_network & capped, TASK),
+        ("trained", delegated_work & (problem.delegation_hours is not None), AREA_TASK),
     )
     for kind, mask, axes in row_kinds:
         rows[kind] = _cells(row_count, mask, axes, areas)
@@ -225,6 +226,8 @@ def _matrix(
         add(row_of["supervision"][area, task], index, -ratio[task])
         add(row_of["delegated_cap"][area, task], index, 1.0)
         add(row_of["delegated_cap_network"][task], index, 1.0)
+        if kind == "work":
+            add(row_of["trained"][area, task], index, 1.0)
     block = columns["inflow"]
     add(row_of["demand"][local[block.area], block.task], block.index, 1.0)
     add(row_of["pool"][block.task], block.index, -1.0)
@@ -241,10 +244,11 @@ def _matrix(
 
 
 def row_bounds(
-    layout: Layout, hours: np.ndarray, capacity: np.ndarray
+    layout: Layout, hours: np.ndarray, capacity: np.ndarray, trained: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Lower and upper row bounds for one (run, year), from `hours[l, t]` needed and
-    `capacity[l, g]` task hours available (over all the problem's areas)."""
+    """Lower and upper row bounds for one (run, year), from `hours[l, t]` needed,
+    `capacity[l, g]` task hours available and `trained[l, t]` delegated hours trained workers
+    may do (over all the problem's areas)."""
     rows = layout.rows
     regional = hours[layout.areas].sum(axis=0)
     share = layout.share
@@ -262,6 +266,9 @@ def row_bounds(
     block = rows["delegated_cap_network"]
     lower[block.part] = -np.inf
     upper[block.part] = share[block.task] * regional[block.task]
+    block = rows["trained"]
+    lower[block.part] = -np.inf
+    upper[block.part] = np.inf if trained is None else trained[block.area, block.task]
     return lower, upper
 
 

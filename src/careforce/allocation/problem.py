@@ -50,6 +50,9 @@ class AllocationProblem:
     - `network[t]`: a network service whose need is pooled over the areas of a region and which
       staff of any area of the region may serve; `travel_overhead` is the extra capacity an hour
       done for another area's need takes.
+    - `delegation_hours[l, y, t]` (optional): the most hours of t that workers trained for it
+      may do under delegation in area l (None: no limit beyond the delegated-share cap); it
+      binds the area's own delegated work, not network work done for the pool.
     - `network_region[l]` (optional): each area's region label; None puts every area in one
       region. Regions matter only to network tasks; keep them to the areas that really share a
       service (for example an integrated care board's), as one region of many areas is costly
@@ -73,6 +76,7 @@ class AllocationProblem:
     network: np.ndarray
     travel_overhead: float = 0.0
     network_region: np.ndarray | None = None
+    delegation_hours: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         for name in ("tasks", "groups", "areas", "years"):
@@ -99,6 +103,16 @@ class AllocationProblem:
         if not np.isfinite(overhead) or overhead < 0:
             raise ValueError(f"travel_overhead is {overhead}; give a finite number >= 0")
         object.__setattr__(self, "travel_overhead", overhead)
+        if self.delegation_hours is not None:
+            trained = np.asarray(self.delegation_hours, dtype=np.float64)
+            want = (len(self.areas), len(self.years), len(self.tasks))
+            if trained.shape != want:
+                raise ValueError(
+                    f"delegation_hours has shape {trained.shape}; expected (area, year, task) {want}"
+                )
+            if not np.isfinite(trained).all() or (trained < 0).any():
+                raise ValueError("delegation_hours must be finite and not negative")
+            object.__setattr__(self, "delegation_hours", trained)
         if self.network_region is not None:
             region = np.asarray(self.network_region)
             if region.shape != (len(self.areas),):

@@ -135,6 +135,12 @@ def build_model(
             name="delegated_cap",
             mask=~network & delegated.any("group") & everywhere,
         )
+        if problem.delegation_hours is not None:
+            m.add_constraints(
+                delegated_work <= xr.DataArray(problem.delegation_hours[:, j], coords=[area, task]),
+                name="trained",
+                mask=~network & delegated.any("group") & everywhere,
+            )
         for r, members in enumerate(regions):
             names = [problem.areas[a] for a in members]
             m.add_constraints(

@@ -40,6 +40,10 @@ SUPERVISION_BASIS = (
     "assumption: delegation's training and sign-off (spread over 3 years) and yearly review "
     "per worker and task, spread over 260 delegated hours a worker does a year"
 )
+TRAINED_BASIS = (
+    "delegated work is limited to the workers trained for each task on the census date (valid "
+    "training records) at 260 hours each a year, held over the horizon"
+)
 UNMET_PENALTY_GBP = 1_000.0
 STATUTORY_PENALTY_GBP = 10_000.0
 
@@ -145,9 +149,11 @@ def allocation_problem(
     available_share: np.ndarray,
     pay: dict[str, RolePay],
     settings: GapSettings,
+    delegation_hours: np.ndarray | None = None,
 ) -> AllocationProblem:
     """The allocation over `hours[r, l, y, t]` and projected `fte[r, l, y, g]` (before the share
-    available to the specified services, `available_share[g, l]`)."""
+    available to the specified services, `available_share[g, l]`), with delegated work limited to
+    `delegation_hours[l, y, t]` when given."""
     unknown = [t for t in settings.network_tasks if t not in tasks]
     if unknown:
         raise UserError(f"network tasks not in the specification's tasks: {', '.join(unknown)}")
@@ -171,6 +177,7 @@ def allocation_problem(
         penalty=penalty,
         network=np.array([t in settings.network_tasks for t in tasks], dtype=bool),
         travel_overhead=settings.travel_overhead,
+        delegation_hours=delegation_hours,
     )
 
 

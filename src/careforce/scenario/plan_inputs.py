@@ -17,6 +17,7 @@ from careforce.allocation.problem import AllocationProblem
 from careforce.costing.pay import RolePay
 from careforce.optimise.plan import Plan
 from careforce.optimise.problem import PlanProblem
+from careforce.scenario.gap_inputs import DELEGATED_HOURS_PER_WORKER
 from careforce.supply.model import SupplyModel
 from careforce.supply.projection import Projection
 
@@ -26,6 +27,7 @@ ETHICAL_CAP_SHARE = 0.02  # of a registered role's FTE in post, a year
 RETENTION_CURVE = ((0.0, 0.0), (500.0, 0.05), (1_500.0, 0.10), (3_000.0, 0.13))
 PAY_UPLIFT_MAX = 0.05
 PAY_ELASTICITY = 1.0
+COST_PER_TRAINED_WORKER_GBP = 400.0
 LEVER_ASSUMPTIONS = (
     "assumption: a training place costs GBP 20,000 a course year (tuition, placements, "
     "bursary); no published figure in figures.md",
@@ -37,6 +39,8 @@ LEVER_ASSUMPTIONS = (
     "at GBP 1,500 and 13% at GBP 3,000 (each further pound keeps fewer)",
     "assumption: a pay uplift of up to 5% keeps leavers in proportion (1% of pay keeps 1% of "
     "leavers); it is paid on the role's whole pay bill in the year",
+    "assumption: training a support worker for a delegated task costs GBP 400 (a day's course "
+    "and a registrant's training and sign-off) and adds 260 delegated hours a year",
     "staff the plan adds or keeps are paid at their role's pay with on-costs, and leave at "
     "their role's rate in the central run",
 )
@@ -125,6 +129,11 @@ def plan_problem(
         pay_uplift_max=PAY_UPLIFT_MAX,
         pay_elasticity=PAY_ELASTICITY,
         programme_names=dict(programme_names),
+        delegation_hours=None
+        if allocation.delegation_hours is None
+        else allocation.delegation_hours[:, 0],
+        hours_per_trained_worker=DELEGATED_HOURS_PER_WORKER,
+        cost_per_trained_worker=COST_PER_TRAINED_WORKER_GBP,
         programme_source=np.array(
             [
                 group_at.get(model.roles[r], -1) if r >= 0 else -1

@@ -28,9 +28,12 @@ from careforce.results.gap_summary import GapSummary, summarise_gap
 from careforce.scenario.gap_inputs import (
     NON_TASK_SHARE_BASIS,
     SUPERVISION_BASIS,
+    TRAINED_BASIS,
     GapSettings,
     allocation_problem,
+    competence,
     deployment_share,
+    trained_delegation_hours,
 )
 from careforce.scenario.load import load_scenario
 from careforce.services.demand import DemandOutcome, compute_demand
@@ -90,15 +93,28 @@ class GapOutcome:
         }
 
 
-def _available_share(
-    url: str, census: dt.date, roles: list[str], areas: tuple[str, ...], settings: set[str]
-) -> np.ndarray:
+def _store_shares(
+    url: str,
+    census: dt.date,
+    roles: list[str],
+    areas: tuple[str, ...],
+    settings: set[str],
+    tasks: tuple[str, ...],
+    delegable: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """From the store: each role's share of FTE in the settings `[g, l]`, and the delegated
+    hours the workers trained for each task can do `[l, t]`."""
     engine = make_engine(url)
     try:
         snapshot = read_snapshot(engine)
     finally:
         engine.dispose()
-    return deployment_share(snapshot.posts_with_people, census, roles, areas, settings)
+    posts = snapshot.posts_with_people
+    share = deployment_share(posts, census, roles, areas, settings)
+    trained = trained_delegation_hours(
+        posts, snapshot.training_records, census, tasks, roles, areas, delegable
+    )
+    return share, trained
 
 
 def staff_by_area(
@@ -160,12 +176,16 @@ def compute_gap(
         raise UserError(f"{services}: the population's years do not meet the projection's")
     roles = [r for r in model.roles if r in framework.roles and r not in UNPAID_ROLES]
     chosen = np.arange(min(sample, supply.runs) + 1)
-    share = _available_share(
+    settings_modelled = {s["setting"] for s in demand.services}
+    delegable = competence(framework, result.task_ids, roles)["delegable"]
+    share, trained = _store_shares(
         loaded.database_url(),
         supply.census_date,
         roles,
         result.area_codes,
-        {s["setting"] for s in demand.services},
+        settings_modelled,
+        result.task_ids,
+        delegable,
     )
     hours = result.hours[chosen][..., [result.years.index(y) for y in common]]  # [r, t, l, y]
     fte = staff_by_area(supply.projection, chosen, roles, result.area_codes, common, years[0])
@@ -181,6 +201,7 @@ def compute_gap(
         available_share=share,
         pay=pay_of_roles(framework, roles),
         settings=settings,
+        delegation_hours=np.repeat(trained[:, None, :], len(common), axis=1),
     )
     allocation = allocate(problem, AllocationOptions())
     without = allocate(problem, AllocationOptions(delegation=False, runs=(0,)))
@@ -196,6 +217,7 @@ def compute_gap(
     assumptions = (
         NON_TASK_SHARE_BASIS,
         SUPERVISION_BASIS,
+        TRAINED_BASIS,
         "staff available to the specified services: each role's share of FTE in the "
         "specification's settings on the census date, held over the horizon",
         "unmet hours cost GBP 1,000 an hour, statutory tasks GBP 10,000, far above any wage",

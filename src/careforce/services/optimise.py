@@ -24,6 +24,7 @@ from careforce.costing.pay import pay_of_roles
 from careforce.domain import UserError
 from careforce.optimise.plan import LEVERS, Plan, cheapest_plan
 from careforce.optimise.problem import PlanOptions, PlanProblem
+from careforce.scenario.gap_inputs import DELEGATED_HOURS_PER_WORKER
 from careforce.scenario.load import load_scenario
 from careforce.scenario.plan_inputs import LEVER_ASSUMPTIONS, plan_problem, planned_model
 from careforce.scenario.supply_inputs import draw_supply_parameters
@@ -217,7 +218,13 @@ def _check(gap: GapOutcome, plan: Plan, runs: np.ndarray) -> np.ndarray:
     fte = staff_by_area(
         projection, np.arange(len(runs)), a.groups, a.areas, a.years, gap.census_date.year
     )
-    planned = dataclasses.replace(a, fte=fte * gap.available_share.T[None, :, None, :])
+    trained = a.delegation_hours
+    if trained is not None:  # the workers the plan trains, from the year they are trained
+        added = np.cumsum(plan.trained_workers, axis=0).transpose(1, 0, 2)  # [l, y, t]
+        trained = trained + added * DELEGATED_HOURS_PER_WORKER
+    planned = dataclasses.replace(
+        a, fte=fte * gap.available_share.T[None, :, None, :], delegation_hours=trained
+    )
     return allocate(planned, AllocationOptions()).unmet.sum(axis=(1, 3))
 
 
