@@ -13,6 +13,7 @@ import numpy as np
 import polars as pl
 import pytest
 
+from careforce.domain import UserError
 from careforce.services.gap import GapOutcome, compute_gap
 
 CAREFORCE = str(Path(sys.executable).with_name("careforce"))
@@ -105,3 +106,22 @@ def test_gap_command_prints_json_and_refuses_a_scenario_without_services(baselin
     )
     assert refused.returncode == 2
     assert "names no services file" in refused.stderr + refused.stdout
+
+
+def test_no_delegation_allowed_leaves_no_delegated_hours(
+    baseline: Path, outcome: GapOutcome
+) -> None:
+    none = compute_gap(baseline, runs=6, sample=0, delegated_share_cap=0.0)
+    assert none.summary.delegation["delegated_hours_central"].to_numpy() == pytest.approx(0.0)
+    assert (
+        none.allocation.unmet[0].sum(axis=(0, 2))
+        >= outcome.allocation.unmet[0].sum(axis=(0, 2)) - 1e-3
+    ).all()
+    assert any("0% of any task" in line for line in none.assumptions)
+
+
+def test_a_network_task_must_be_one_of_the_specifications(baseline: Path) -> None:
+    with pytest.raises(UserError, match="network tasks not in the specification's tasks: XX99"):
+        compute_gap(baseline, runs=0, sample=0, network_tasks=("XX99",))
+    pooled = compute_gap(baseline, runs=0, sample=0, network_tasks=("MH13",), travel_overhead=0.2)
+    assert bool(pooled.problem.network[pooled.problem.tasks.index("MH13")])

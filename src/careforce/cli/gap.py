@@ -23,6 +23,26 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--scheduler", help="Where the projection's runs go (see project)."),
         ] = None,
+        delegated_share_cap: Annotated[
+            float | None,
+            typer.Option(
+                "--delegated-share-cap", help="Most of any task done under delegation (0-1).", min=0
+            ),
+        ] = None,
+        network_task: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--network-task",
+                help="A task whose need staff of any area may meet (repeat for more), e.g. a "
+                "specialist service planned for the region.",
+            ),
+        ] = None,
+        travel_overhead: Annotated[
+            float,
+            typer.Option(
+                "--travel-overhead", help="Extra time per hour of network work done away.", min=0
+            ),
+        ] = 0.0,
         as_json: AsJson = False,
     ) -> None:
         """The need the projected staff cannot meet, by competency domain, task, area and year."""
@@ -31,7 +51,14 @@ def register(app: typer.Typer) -> None:
 
         _remember_json(as_json)
         outcome = gap.compute_gap(
-            scenario, runs=runs, seed=seed, sample=sample, scheduler=scheduler
+            scenario,
+            runs=runs,
+            seed=seed,
+            sample=sample,
+            scheduler=scheduler,
+            delegated_share_cap=delegated_share_cap,
+            network_tasks=tuple(network_task or ()),
+            travel_overhead=travel_overhead,
         )
         if as_json:
             print_json({"ok": True, "gap": outcome.as_document()})

@@ -141,11 +141,21 @@ def compute_gap(
     sample: int = DEFAULT_SAMPLE,
     scheduler: str | None = None,
     backend: str = "numba",
+    delegated_share_cap: float | None = None,
+    network_tasks: tuple[str, ...] = (),
+    travel_overhead: float = 0.0,
 ) -> GapOutcome:
     """The gap of the scenario in `path`; `runs` and `seed` override the scenario's, `sample` is
-    how many drawn runs the allocation solves besides the central run."""
+    how many drawn runs the allocation solves besides the central run. `delegated_share_cap`
+    caps the share of any task done under delegation; `network_tasks` are services whose need
+    is pooled over the region and met by staff of any area, each hour done away taking
+    `travel_overhead` more of their time."""
     if sample < 0:
         raise UserError("--sample must be 0 (the central run only) or more")
+    if delegated_share_cap is not None and not 0.0 <= delegated_share_cap <= 1.0:
+        raise UserError("--delegated-share-cap must be a share from 0 to 1")
+    if travel_overhead < 0:
+        raise UserError("--travel-overhead cannot be negative")
     started = time.perf_counter()
     loaded = load_scenario(path)
     data = loaded.scenario.data
@@ -189,7 +199,11 @@ def compute_gap(
     )
     hours = result.hours[chosen][..., [result.years.index(y) for y in common]]  # [r, t, l, y]
     fte = staff_by_area(supply.projection, chosen, roles, result.area_codes, common, years[0])
-    settings = GapSettings(hours_per_fte=demand.standard_hours_per_fte)
+    settings = GapSettings(
+        hours_per_fte=demand.standard_hours_per_fte,
+        network_tasks=network_tasks,
+        travel_overhead=travel_overhead,
+    )
     problem = allocation_problem(
         framework,
         tasks=result.task_ids,
@@ -203,7 +217,7 @@ def compute_gap(
         settings=settings,
         delegation_hours=np.repeat(trained[:, None, :], len(common), axis=1),
     )
-    allocation = allocate(problem, AllocationOptions())
+    allocation = allocate(problem, AllocationOptions(delegated_share_cap=delegated_share_cap))
     without = allocate(problem, AllocationOptions(delegation=False, runs=(0,)))
     summary = summarise_gap(
         allocation,
@@ -222,6 +236,19 @@ def compute_gap(
         "specification's settings on the census date, held over the horizon",
         "unmet hours cost GBP 1,000 an hour, statutory tasks GBP 10,000, far above any wage",
         f"allocated runs: the central run and the first {len(chosen) - 1} drawn runs",
+        *(
+            [f"at most {100 * delegated_share_cap:.0f}% of any task done under delegation"]
+            if delegated_share_cap is not None
+            else []
+        ),
+        *(
+            [
+                f"network services, met by staff of any area at {100 * travel_overhead:.0f}% "
+                f"travel overhead: {', '.join(network_tasks)}"
+            ]
+            if network_tasks
+            else []
+        ),
     )
     return GapOutcome(
         scenario=str(path),
