@@ -177,3 +177,16 @@ def test_statutory_levers_merge_by_kind() -> None:
         {"kind": "amhp", "trained_per_year": 4, "lapse_at_reapproval": 0.1},
         {"kind": "s12", "x": 1},
     ]
+
+
+def test_the_plans_levers_come_from_the_scenario_and_say_so() -> None:
+    from careforce.scenario.plan_inputs import lever_assumptions
+    from careforce.scenario.schema import Plan
+
+    levers = Plan(cost_per_recruit=9_000.0, basis="assumption: a local estimate")
+    words = lever_assumptions(levers)
+    assert any(
+        "GBP 9,000" in line and line.startswith("assumption: a local estimate") for line in words
+    )
+    with pytest.raises(ValueError, match="retention_curve must start at"):
+        Plan(retention_curve=[[100.0, 0.1]])

@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
         scenario: Scenario,
         runs: Runs = None,
         seed: Seed = None,
-        sample: Sample = 50,
+        sample: Sample = None,
         scheduler: Annotated[
             str | None,
             typer.Option("--scheduler", help="Where the projection's runs go (see project)."),
@@ -38,11 +38,11 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         travel_overhead: Annotated[
-            float,
+            float | None,
             typer.Option(
                 "--travel-overhead", help="Extra time per hour of network work done away.", min=0
             ),
-        ] = 0.0,
+        ] = None,
         as_json: AsJson = False,
     ) -> None:
         """The need the projected staff cannot meet, by competency domain, task, area and year."""
@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
             sample=sample,
             scheduler=scheduler,
             delegated_share_cap=delegated_share_cap,
-            network_tasks=tuple(network_task or ()),
+            network_tasks=tuple(network_task) if network_task else None,
             travel_overhead=travel_overhead,
         )
         if as_json:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from careforce.cli.output import print_json, stdout
-from careforce.cli.scenario_options import AsJson, Runs, Scenario, Seed
+from careforce.cli.scenario_options import AsJson, Runs, Sample, Scenario, Seed
 
 
 def register(app: typer.Typer) -> None:
@@ -22,11 +22,11 @@ def register(app: typer.Typer) -> None:
             typer.Option("--target-year", help="Close the gap from this year (default: the last)."),
         ] = None,
         target_share: Annotated[
-            float,
+            float | None,
             typer.Option(
                 "--target-share", help="Share of the need that may stay unmet (default 0).", min=0
             ),
-        ] = 0.0,
+        ] = None,
         budget: Annotated[
             float | None,
             typer.Option(
@@ -35,12 +35,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         runs: Runs = None,
         seed: Seed = None,
-        sample: Annotated[
-            int,
-            typer.Option(
-                "--sample", help="Drawn runs to check the plan on (the first ones).", min=0
-            ),
-        ] = 50,
+        sample: Sample = None,
         as_json: AsJson = False,
     ) -> None:
         """The cheapest plan (training, international recruitment, retention, pay) that closes the

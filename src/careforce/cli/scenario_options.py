@@ -15,9 +15,12 @@ Runs = Annotated[
 ]
 Seed = Annotated[int | None, typer.Option("--seed", help="Seed of every random stream.", min=0)]
 Sample = Annotated[
-    int,
+    int | None,
     typer.Option(
-        "--sample", help="Drawn runs to allocate besides the central run (the first).", min=0
+        "--sample",
+        help="Drawn runs to allocate besides the central run (the first; default the "
+        "scenario's, 50).",
+        min=0,
     ),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON document.")]

@@ -18,32 +18,36 @@ from careforce.costing.pay import RolePay
 from careforce.optimise.plan import Plan
 from careforce.optimise.problem import PlanProblem
 from careforce.scenario.gap_inputs import DELEGATED_HOURS_PER_WORKER
+from careforce.scenario.schema import Plan as PlanLevers
 from careforce.supply.model import SupplyModel
 from careforce.supply.projection import Projection
 
-COST_PER_PLACE_YEAR_GBP = 20_000.0
-COST_PER_RECRUIT_GBP = 12_000.0
-ETHICAL_CAP_SHARE = 0.02  # of a registered role's FTE in post, a year
-RETENTION_CURVE = ((0.0, 0.0), (500.0, 0.05), (1_500.0, 0.10), (3_000.0, 0.13))
-PAY_UPLIFT_MAX = 0.05
-PAY_ELASTICITY = 1.0
-COST_PER_TRAINED_WORKER_GBP = 400.0
-LEVER_ASSUMPTIONS = (
-    "assumption: a training place costs GBP 20,000 a course year (tuition, placements, "
-    "bursary); no published figure in figures.md",
-    "assumption: an international recruit costs GBP 12,000 (visa, travel, registration, "
-    "induction and pastoral support)",
-    "assumption: the ethical cap allows international recruits up to 2% of a registered role's "
-    "FTE a year, and none into roles that need no registration",
-    "assumption: retention spending keeps 5% of leavers at GBP 500 a year per FTE in post, 10% "
-    "at GBP 1,500 and 13% at GBP 3,000 (each further pound keeps fewer)",
-    "assumption: a pay uplift of up to 5% keeps leavers in proportion (1% of pay keeps 1% of "
-    "leavers); it is paid on the role's whole pay bill in the year",
-    "assumption: training a support worker for a delegated task costs GBP 400 (a day's course "
-    "and a registrant's training and sign-off) and adds 260 delegated hours a year",
-    "staff the plan adds or keeps are paid at their role's pay with on-costs, and leave at "
-    "their role's rate in the central run",
-)
+
+def lever_assumptions(levers: PlanLevers) -> tuple[str, ...]:
+    """The levers' limits and costs in words, each with its basis (the scenario's `[plan]`)."""
+    basis = levers.basis
+    curve = ", ".join(
+        f"{100 * kept:g}% at GBP {spend:,.0f}" for spend, kept in levers.retention_curve[1:]
+    )
+    return (
+        f"{basis}: a training place costs GBP {levers.cost_per_place_year:,.0f} a course year "
+        "(tuition, placements, bursary)",
+        f"{basis}: an international recruit costs GBP {levers.cost_per_recruit:,.0f} (visa, "
+        "travel, registration, induction and pastoral support)",
+        f"{basis}: the ethical cap allows international recruits up to "
+        f"{100 * levers.ethical_cap_share:g}% of a registered role's FTE a year, and none into "
+        "roles that need no registration",
+        f"{basis}: retention spending a year per FTE in post keeps {curve} of leavers (each "
+        "further pound keeps fewer)",
+        f"{basis}: a pay uplift of up to {100 * levers.pay_uplift_max:g}% keeps "
+        f"{levers.pay_elasticity:g}% of leavers per 1% of pay; it is paid on the role's whole "
+        "pay bill in the year",
+        f"{basis}: training a support worker for a delegated task costs GBP "
+        f"{levers.cost_per_trained_worker:,.0f} and adds {DELEGATED_HOURS_PER_WORKER:g} "
+        "delegated hours a year",
+        "staff the plan adds or keeps are paid at their role's pay with on-costs, and leave at "
+        "their role's rate in the central run",
+    )
 
 
 def _ratio(top: np.ndarray, bottom: np.ndarray, otherwise: float) -> np.ndarray:
@@ -64,6 +68,7 @@ def plan_problem(
     pay: Mapping[str, RolePay],
     registered: Mapping[str, bool],
     programme_names: Mapping[str, str],
+    levers: PlanLevers,
 ) -> PlanProblem:
     """The plan's problem on the central run (row 0 of `allocation` and `projection`)."""
     central = dataclasses.replace(allocation, hours=allocation.hours[:1], fte=allocation.fte[:1])
@@ -100,7 +105,7 @@ def plan_problem(
     extra_places[0] = 0.0
     cap = np.array(
         [
-            ETHICAL_CAP_SHARE * stock_fte[0, i] if registered.get(g) else 0.0
+            levers.ethical_cap_share * stock_fte[0, i] if registered.get(g) else 0.0
             for i, g in enumerate(groups)
         ]
     )
@@ -118,22 +123,22 @@ def plan_problem(
         local_share=np.asarray(model.local_share),
         programme_area_share=model.programme_spread.sum(axis=2)[:, areas],
         extra_places_max=extra_places,
-        cost_per_place_year=np.full(len(model.programmes), COST_PER_PLACE_YEAR_GBP),
+        cost_per_place_year=np.full(len(model.programmes), levers.cost_per_place_year),
         recruits_max=np.tile(cap, (years, 1)),
-        cost_per_recruit=np.full(len(groups), COST_PER_RECRUIT_GBP),
+        cost_per_recruit=np.full(len(groups), levers.cost_per_recruit),
         recruit_area_share=recruit_share,
         baseline_leavers=leavers,
         baseline_stock=stock_fte,
         leaver_area_share=area_share,
-        retention_curve=RETENTION_CURVE,
-        pay_uplift_max=PAY_UPLIFT_MAX,
-        pay_elasticity=PAY_ELASTICITY,
+        retention_curve=tuple((float(a), float(b)) for a, b in levers.retention_curve),
+        pay_uplift_max=levers.pay_uplift_max,
+        pay_elasticity=levers.pay_elasticity,
         programme_names=dict(programme_names),
         delegation_hours=None
         if allocation.delegation_hours is None
         else allocation.delegation_hours[:, 0],
         hours_per_trained_worker=DELEGATED_HOURS_PER_WORKER,
-        cost_per_trained_worker=COST_PER_TRAINED_WORKER_GBP,
+        cost_per_trained_worker=levers.cost_per_trained_worker,
         programme_source=np.array(
             [
                 group_at.get(model.roles[r], -1) if r >= 0 else -1

@@ -224,6 +224,75 @@ class Statutory(Basis):
         return self
 
 
+class Allocation(_Entry):
+    """How `careforce gap` and `careforce optimise` allocate need to staff (docs/design/gap.md)."""
+
+    non_task_share: float = Field(
+        default=0.2,
+        ge=0,
+        lt=1,
+        description="Share of an FTE's available hours spent beyond the specified tasks "
+        "(assumption by default: 20%).",
+    )
+    delegated_share_cap: float | None = Field(
+        default=None, ge=0, le=1, description="Most of any task done under delegation."
+    )
+    network_tasks: list[str] = Field(
+        default_factory=list,
+        description="Tasks whose need staff of any area may meet (specialist services).",
+    )
+    travel_overhead: float = Field(
+        default=0.0, ge=0, description="Extra time per hour of network work done away."
+    )
+    sample: int = Field(default=50, ge=0, description="Drawn runs allocated besides run 0.")
+
+
+class Plan(_Entry):
+    """The cheapest plan's target and its levers' limits and costs (docs/methods/cheapest-plan.md).
+
+    figures.md has no published training, recruitment or retention costs: every default is an
+    assumption, and `basis` says where a planner's own figures come from."""
+
+    target_year: Year | None = Field(default=None, description="Default: the last year.")
+    target_share: float = Field(
+        default=0.0, ge=0, lt=1, description="Share of the need that may stay unmet."
+    )
+    budget_per_year: float | None = Field(default=None, ge=0, description="GBP a year.")
+    cost_per_place_year: float = Field(default=20_000.0, ge=0, description="GBP a course year.")
+    cost_per_recruit: float = Field(
+        default=12_000.0, ge=0, description="GBP an international recruit."
+    )
+    ethical_cap_share: float = Field(
+        default=0.02,
+        ge=0,
+        le=1,
+        description="International recruits a year, at most this share of a registered role's FTE.",
+    )
+    retention_curve: list[list[float]] = Field(
+        default_factory=lambda: [[0.0, 0.0], [500.0, 0.05], [1_500.0, 0.10], [3_000.0, 0.13]],
+        description="(GBP a year per FTE in post, share of leavers kept) from (0, 0), concave.",
+    )
+    pay_uplift_max: float = Field(default=0.05, ge=0, le=1, description="Largest pay uplift.")
+    pay_elasticity: float = Field(
+        default=1.0, ge=0, description="Share of leavers kept per unit of pay uplift."
+    )
+    cost_per_trained_worker: float = Field(
+        default=400.0, ge=0, description="GBP to train a support worker for a delegated task."
+    )
+    basis: str = Field(
+        default="assumption: the defaults of docs/methods/cheapest-plan.md",
+        description="Where these figures come from.",
+    )
+
+    @model_validator(mode="after")
+    def _curve_points(self) -> Self:
+        if any(len(point) != 2 for point in self.retention_curve):
+            raise ValueError("retention_curve: give [spend, share kept] pairs")
+        if not self.retention_curve or self.retention_curve[0] != [0.0, 0.0]:
+            raise ValueError("retention_curve must start at [0, 0]")
+        return self
+
+
 class Scenario(_Entry):
     schema_version: Literal[1]
     name: str = Field(min_length=1)
@@ -238,6 +307,8 @@ class Scenario(_Entry):
     retention: list[Retention] = Field(default_factory=list)
     international_recruitment: list[InternationalRecruitment] = Field(default_factory=list)
     statutory: list[Statutory] = Field(default_factory=list)
+    allocation: Allocation = Allocation()
+    plan: Plan = Plan()
 
     @model_validator(mode="after")
     def _unique_programmes(self) -> Self:

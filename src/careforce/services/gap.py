@@ -26,6 +26,7 @@ from careforce.costing.pay import UNPAID_ROLES, pay_of_roles
 from careforce.domain import UserError
 from careforce.results.gap_summary import GapSummary, summarise_gap
 from careforce.scenario.gap_inputs import (
+    NON_TASK_SHARE,
     NON_TASK_SHARE_BASIS,
     SUPERVISION_BASIS,
     TRAINED_BASIS,
@@ -138,18 +139,27 @@ def compute_gap(
     *,
     runs: int | None = None,
     seed: int | None = None,
-    sample: int = DEFAULT_SAMPLE,
+    sample: int | None = None,
     scheduler: str | None = None,
     backend: str = "numba",
     delegated_share_cap: float | None = None,
-    network_tasks: tuple[str, ...] = (),
-    travel_overhead: float = 0.0,
+    network_tasks: tuple[str, ...] | None = None,
+    travel_overhead: float | None = None,
 ) -> GapOutcome:
     """The gap of the scenario in `path`; `runs` and `seed` override the scenario's, `sample` is
     how many drawn runs the allocation solves besides the central run. `delegated_share_cap`
     caps the share of any task done under delegation; `network_tasks` are services whose need
     is pooled over the region and met by staff of any area, each hour done away taking
-    `travel_overhead` more of their time."""
+    `travel_overhead` more of their time. Each left out comes from the scenario's `[allocation]`."""
+    loaded = load_scenario(path)
+    chosen_options = loaded.scenario.allocation
+    sample = chosen_options.sample if sample is None else sample
+    if delegated_share_cap is None:
+        delegated_share_cap = chosen_options.delegated_share_cap
+    if network_tasks is None:
+        network_tasks = tuple(chosen_options.network_tasks)
+    if travel_overhead is None:
+        travel_overhead = chosen_options.travel_overhead
     if sample < 0:
         raise UserError("--sample must be 0 (the central run only) or more")
     if delegated_share_cap is not None and not 0.0 <= delegated_share_cap <= 1.0:
@@ -157,7 +167,6 @@ def compute_gap(
     if travel_overhead < 0:
         raise UserError("--travel-overhead cannot be negative")
     started = time.perf_counter()
-    loaded = load_scenario(path)
     data = loaded.scenario.data
     services = loaded.input_path(data.services)
     if services is None:
@@ -201,6 +210,7 @@ def compute_gap(
     fte = staff_by_area(supply.projection, chosen, roles, result.area_codes, common, years[0])
     settings = GapSettings(
         hours_per_fte=demand.standard_hours_per_fte,
+        non_task_share=chosen_options.non_task_share,
         network_tasks=network_tasks,
         travel_overhead=travel_overhead,
     )
@@ -229,7 +239,10 @@ def compute_gap(
         runs=chosen.tolist(),
     )
     assumptions = (
-        NON_TASK_SHARE_BASIS,
+        NON_TASK_SHARE_BASIS
+        if settings.non_task_share == NON_TASK_SHARE
+        else f"scenario: {100 * settings.non_task_share:g}% of available hours to work beyond "
+        "the specified tasks",
         SUPERVISION_BASIS,
         TRAINED_BASIS,
         "staff available to the specified services: each role's share of FTE in the "

@@ -26,10 +26,10 @@ from careforce.optimise.plan import LEVERS, Plan, cheapest_plan
 from careforce.optimise.problem import PlanOptions, PlanProblem
 from careforce.scenario.gap_inputs import DELEGATED_HOURS_PER_WORKER
 from careforce.scenario.load import load_scenario
-from careforce.scenario.plan_inputs import LEVER_ASSUMPTIONS, plan_problem, planned_model
+from careforce.scenario.plan_inputs import lever_assumptions, plan_problem, planned_model
 from careforce.scenario.supply_inputs import draw_supply_parameters
 from careforce.services.framework import framework_for
-from careforce.services.gap import DEFAULT_SAMPLE, GapOutcome, compute_gap, staff_by_area
+from careforce.services.gap import GapOutcome, compute_gap, staff_by_area
 from careforce.services.rates import role_groups
 from careforce.supply.engine import ProcessNoise, project
 from careforce.supply.model import SupplyModel
@@ -118,24 +118,22 @@ def optimise_scenario(
     path: Path,
     *,
     target_year: int | None = None,
-    target_share: float = 0.0,
+    target_share: float | None = None,
     budget: float | None = None,
     runs: int | None = None,
     seed: int | None = None,
-    sample: int = DEFAULT_SAMPLE,
+    sample: int | None = None,
     scheduler: str | None = None,
 ) -> OptimiseOutcome:
     """The cheapest plan for the scenario in `path` to leave at most `target_share` of the need
     unmet in every year from `target_year` (default: the last year), spending at most `budget`
-    GBP a year when given; and the probability that it meets the target over the sampled runs."""
-    if not 0.0 <= target_share < 1.0:
-        raise UserError("--target-share must be a share of the need from 0 up to 1")
-    if budget is not None and budget < 0:
-        raise UserError("--budget cannot be negative")
+    GBP a year when given; and the probability that it meets the target over the sampled runs.
+    Each left out comes from the scenario's `[plan]`."""
     started = time.perf_counter()
     scenario = load_scenario(path).scenario
     first = scenario.data.census_date.year
     last = first + scenario.projection.years
+    target_year = scenario.plan.target_year if target_year is None else target_year
     target = last if target_year is None else target_year
     if not first < target <= last:
         raise UserError(
@@ -151,12 +149,20 @@ def plan_for_gap(
     gap: GapOutcome,
     *,
     target_year: int | None = None,
-    target_share: float = 0.0,
+    target_share: float | None = None,
     budget: float | None = None,
 ) -> OptimiseOutcome:
     """The cheapest plan for a gap already computed (see `optimise_scenario`)."""
     started = time.perf_counter()
     loaded = load_scenario(Path(gap.scenario))
+    levers = loaded.scenario.plan
+    target_year = levers.target_year if target_year is None else target_year
+    target_share = levers.target_share if target_share is None else target_share
+    budget = levers.budget_per_year if budget is None else budget
+    if not 0.0 <= target_share < 1.0:
+        raise UserError("--target-share must be a share of the need from 0 up to 1")
+    if budget is not None and budget < 0:
+        raise UserError("--budget cannot be negative")
     a = gap.problem
     years = a.years
     target = years[-1] if target_year is None else target_year
@@ -171,6 +177,7 @@ def plan_for_gap(
         pay_of_roles(framework, a.groups),
         {g: framework.role(g).registered for g in a.groups},
         gap.supply.programme_names,
+        levers,
     )
     options = PlanOptions(
         target_year=target,
@@ -196,7 +203,7 @@ def plan_for_gap(
         problem=problem,
         options=options,
         plan=plan,
-        assumptions=(*gap.assumptions, *LEVER_ASSUMPTIONS),
+        assumptions=(*gap.assumptions, *lever_assumptions(levers)),
         checked_runs=tuple(int(r) for r in runs_checked),
         checked_unmet=unmet,
         probability_met=None,
