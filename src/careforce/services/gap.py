@@ -299,7 +299,7 @@ def print_gap(outcome: GapOutcome, console: Console) -> None:
         f"{len(outcome.runs) - 1} drawn runs besides the central run ({outcome.seconds:.1f} s)"
     )
     table = Table(title="Unmet need by competency domain (central, 5-95%)")
-    table.add_column("Domain")
+    table.add_column("Competency domain")
     for year in (first, last):
         table.add_column(f"{year} FTE gap", justify="right")
     table.add_column(f"P(gap) {last}", justify="right")
@@ -313,7 +313,8 @@ def print_gap(outcome: GapOutcome, console: Console) -> None:
                 text += f" ({_fmt(r['fte_p5'])}-{_fmt(r['fte_p95'])})"
             cells.append(text)
         p = rows[(domain, last)]["probability_gap"]
-        table.add_row(domain, *cells, "-" if p is None else f"{100 * p:.0f}%")
+        name = outcome.demand.domain_names.get(domain, domain)
+        table.add_row(name, *cells, "-" if p is None else f"{100 * p:.0f}%")
     console.print(table)
     for note in outcome.assumptions:
         console.print(f"  {note}")
