@@ -40,9 +40,8 @@ from careforce.scenario.load import load_scenario
 from careforce.services.demand import DemandOutcome, compute_demand
 from careforce.services.framework import framework_for
 from careforce.services.provenance import code_version
-from careforce.services.snapshot import read_snapshot
+from careforce.services.snapshot import StoreSnapshot
 from careforce.services.supply import SupplyOutcome, project_scenario
-from careforce.store.database import make_engine
 from careforce.supply.projection import Projection
 
 DEFAULT_SAMPLE = 50  # drawn runs allocated besides the central run
@@ -95,7 +94,7 @@ class GapOutcome:
 
 
 def _store_shares(
-    url: str,
+    snapshot: StoreSnapshot,
     census: dt.date,
     roles: list[str],
     areas: tuple[str, ...],
@@ -103,13 +102,8 @@ def _store_shares(
     tasks: tuple[str, ...],
     delegable: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """From the store: each role's share of FTE in the settings `[g, l]`, and the delegated
-    hours the workers trained for each task can do `[l, t]`."""
-    engine = make_engine(url)
-    try:
-        snapshot = read_snapshot(engine)
-    finally:
-        engine.dispose()
+    """From the store's staff tables: each role's share of FTE in the settings `[g, l]`, and the
+    delegated hours the workers trained for each task can do `[l, t]`."""
     posts = snapshot.posts_with_people
     share = deployment_share(posts, census, roles, areas, settings)
     trained = trained_delegation_hours(
@@ -197,8 +191,10 @@ def compute_gap(
     chosen = np.arange(min(sample, supply.runs) + 1)
     settings_modelled = {s["setting"] for s in demand.services}
     delegable = competence(framework, result.task_ids, roles)["delegable"]
+    if supply.snapshot is None:
+        raise ValueError("the projection kept no copy of the store's staff tables")
     share, trained = _store_shares(
-        loaded.database_url(),
+        supply.snapshot,
         supply.census_date,
         roles,
         result.area_codes,

@@ -66,6 +66,8 @@ class SupplyOutcome:
     statutory: tuple[StatutoryProjection, ...] = ()
     statutory_inputs: tuple[StatutoryInputs, ...] = ()
     programme_names: dict[str, str] = field(default_factory=dict)
+    # The store's staff tables as read for the projection, for the gap to reuse.
+    snapshot: StoreSnapshot | None = field(default=None, repr=False)
 
     @property
     def backend_note(self) -> str | None:
@@ -255,6 +257,7 @@ def project_scenario(
         projection=projection,
         summary=summary,
         programme_names={p.id: p.name for p in scenario.programmes},
+        snapshot=snapshot,
         statutory=statutory_projections,
         statutory_inputs=statutory,
     )
