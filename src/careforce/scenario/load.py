@@ -21,7 +21,7 @@ from careforce.scenario import schema
 from careforce.scenario.schema import Scenario
 
 MAX_EXTENDS_DEPTH = 10
-_MERGED_BY_KEY = {"programmes": "id", "statutory": "kind"}  # lists merged item by item
+_MERGED_BY_KEY = {"programmes": "id", "statutory": "kind", "new_roles": "id"}  # merged by item
 PathKey = tuple[str | int, ...]
 
 

@@ -3,8 +3,10 @@
 Pydantic, frozen, strict: unknown keys are refused, so a typo in a lever's name is a problem with
 its path rather than a lever silently left at its default. Uncertain values take the forms of the
 service specification (a number, `[low, high]` or `{central, low, high}`; docs/design/demand.md).
-The supply levers come first (training pipeline, retention, international recruitment, statutory
-roles); later versions of the planning job add demand, delegation and pay levers.
+The levers: the training pipeline, retention, pay, international recruitment and statutory roles
+(supply); productivity and service model shifts (demand); delegation policy and new roles (the
+gap); and the costs (`[costing]`). Every figure a planner sets carries `source` or
+`basis = "assumption: ..."`.
 """
 
 from __future__ import annotations
@@ -154,6 +156,11 @@ class Programme(Basis):
         default_factory=list,
         description="Students in each course year at the census (first year first).",
     )
+    cost_per_place_year: float | None = Field(
+        default=None,
+        ge=0,
+        description="GBP a student a course year (default: `[costing] cost_per_place_year`).",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -180,6 +187,9 @@ class Retention(Basis):
     sector: str | None = None
     leaver_rate_multiplier: PositiveValue
     from_year: Year | None = None
+    cost_per_year: float = Field(
+        default=0.0, ge=0, description="GBP a year spent on the measure while it runs."
+    )
 
 
 class InternationalRecruitment(Basis):
@@ -187,6 +197,26 @@ class InternationalRecruitment(Basis):
     recruits_per_year: PositiveValue
     from_year: Year | None = None
     to_year: Year | None = None
+    cost_per_recruit: float | None = Field(
+        default=None, ge=0, description="GBP a recruit (default: `[costing] cost_per_recruit`)."
+    )
+
+
+class PayUplift(Basis):
+    """A pay uplift above the pay award for some staff, from a year on: fewer of them leave.
+
+    Their leaver rates are multiplied by `1 - turnover_elasticity x uplift` (at least 0), the
+    elasticity drawn per run when it is an interval; the uplift is paid on their whole pay bill.
+    """
+
+    staff_group: str | None = None
+    role: str | None = None
+    sector: str | None = None
+    uplift: float = Field(gt=0, le=1, description="0.03 = pay 3% above the award.")
+    turnover_elasticity: PositiveValue = Field(
+        description="Share of leavers kept per unit of uplift (2 = 3% more pay, 6% fewer leavers)."
+    )
+    from_year: Year | None = None
 
 
 class Statutory(Basis):
@@ -222,6 +252,102 @@ class Statutory(Basis):
         if len(years) != len(set(years)):
             raise ValueError("a year appears twice in trained_by_year")
         return self
+
+
+class ProductivityChange(Basis):
+    """Minutes per contact multiplied (digital change, new ways of working), from a year on.
+
+    Applies to the activities and queue handling times of the named services' named tasks (every
+    one where a list is empty), reaching its full effect `phase_in_years` after `from_year`.
+    """
+
+    services: list[str] = Field(default_factory=list, description="Service ids; empty = all.")
+    tasks: list[str] = Field(default_factory=list, description="Framework task ids; empty = all.")
+    minutes_multiplier: PositiveValue = Field(description="0.9 = a tenth fewer minutes a contact.")
+    from_year: Year | None = Field(default=None, description="Default: the base year.")
+    phase_in_years: int = Field(default=0, ge=0, le=30)
+
+
+class ServiceShift(Basis):
+    """A change of service model: a service's users (or places, or arrivals) multiplied from a
+    year on; a shift between settings is a pair (fewer in hospital, more at home); a change of
+    coverage is a multiplier on a population-driven service."""
+
+    service: str = Field(min_length=1, description="A service id of the specification.")
+    users_multiplier: PositiveValue
+    from_year: Year | None = Field(default=None, description="Default: the base year.")
+    phase_in_years: int = Field(default=0, ge=0, le=30)
+
+
+class Demand(_Entry):
+    """Changes to the need the service specification describes."""
+
+    productivity: list[ProductivityChange] = Field(default_factory=list)
+    service_shifts: list[ServiceShift] = Field(default_factory=list)
+
+
+class DelegationChange(Basis):
+    """A delegation policy from a year on: which delegable tasks may be delegated, how much, and
+    how many more support workers are trained for them a year."""
+
+    tasks: list[str] = Field(
+        default_factory=list, description="Delegable framework task ids; empty = every one."
+    )
+    allowed: bool = Field(default=True, description="False stops delegating these tasks.")
+    max_share: float | None = Field(
+        default=None, ge=0, le=1, description="Most of each task done under delegation."
+    )
+    trained_per_year: float = Field(
+        default=0.0,
+        ge=0,
+        description="More workers trained for each of these tasks a year, over the region.",
+    )
+    from_year: Year | None = Field(default=None, description="Default: the base year.")
+
+
+class NewRole(Basis):
+    """A role the framework does not have yet (a multi-competency support worker, say): it takes
+    `like_role`'s staff group, sector, rates and supervision; its staff may do `tasks` in their
+    own right and `delegated_tasks` under delegation. Intake comes from programmes or
+    international recruitment naming its id."""
+
+    id: Identifier
+    title: str = Field(min_length=1)
+    like_role: str = Field(min_length=1, description="An existing framework role it resembles.")
+    career_framework_level: int = Field(ge=1, le=9)
+    tasks: list[str] = Field(default_factory=list)
+    delegated_tasks: list[str] = Field(default_factory=list)
+    annual_pay: float | None = Field(
+        default=None, ge=0, description="GBP basic pay a year (default: `like_role`'s)."
+    )
+
+
+class PayOverride(Basis):
+    role: str = Field(min_length=1)
+    annual_pay: float = Field(ge=0, description="GBP basic pay a year for a full-time post.")
+
+
+class Costing(_Entry):
+    """The costs of a scenario, in cash terms at `base_year` prices (the 2025/26 pay year)."""
+
+    base_year: Year = Field(default=2025, description="Prices of this financial year.")
+    on_cost_rate: float | None = Field(
+        default=None, ge=0, le=1, description="Employer on-costs on pay (default: figures.md)."
+    )
+    pay: list[PayOverride] = Field(default_factory=list, description="Pay by role overridden.")
+    cost_per_place_year: float = Field(
+        default=20_000.0, ge=0, description="GBP a training place a course year (assumption)."
+    )
+    cost_per_recruit: float = Field(
+        default=12_000.0, ge=0, description="GBP an international recruit (assumption)."
+    )
+    cost_per_trained_worker: float = Field(
+        default=400.0, ge=0, description="GBP to train a worker for a delegated task (assumption)."
+    )
+    basis: str = Field(
+        default="assumption: the defaults of docs/design/scenarios.md",
+        description="Where these figures come from.",
+    )
 
 
 class Allocation(_Entry):
@@ -307,6 +433,11 @@ class Scenario(_Entry):
     retention: list[Retention] = Field(default_factory=list)
     international_recruitment: list[InternationalRecruitment] = Field(default_factory=list)
     statutory: list[Statutory] = Field(default_factory=list)
+    pay_uplifts: list[PayUplift] = Field(default_factory=list)
+    demand: Demand = Demand()
+    delegation: list[DelegationChange] = Field(default_factory=list)
+    new_roles: list[NewRole] = Field(default_factory=list)
+    costing: Costing = Costing()
     allocation: Allocation = Allocation()
     plan: Plan = Plan()
 
@@ -316,6 +447,10 @@ class Scenario(_Entry):
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:
             raise ValueError(f"programme ids used twice: {', '.join(twice)}")
+        roles = [r.id for r in self.new_roles]
+        twice = sorted({i for i in roles if roles.count(i) > 1})
+        if twice:
+            raise ValueError(f"new role ids used twice: {', '.join(twice)}")
         kinds = [s.kind for s in self.statutory]
         twice = sorted({k for k in kinds if kinds.count(k) > 1})
         if twice:
