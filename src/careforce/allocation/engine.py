@@ -109,6 +109,7 @@ def allocate(
                 problem.hours[0, :, 0],
                 capacity,
                 None if trained is None else trained[:, 0],
+                year=0,
             ),
             start=None,
         )
@@ -123,7 +124,7 @@ def allocate(
                 hours = problem.hours[run, :, j]
                 capacity = problem.fte[run, :, j] * problem.task_hours_per_fte
                 bounds = row_bounds(
-                    layout, hours, capacity, None if trained is None else trained[:, j]
+                    layout, hours, capacity, None if trained is None else trained[:, j], year=j
                 )
                 solved = solver.solve(*bounds, start=central) if j == 0 else solver.solve(*bounds)
                 if solved.status != OPTIMAL:

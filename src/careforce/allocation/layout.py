@@ -26,17 +26,20 @@ Rows (`Layout.rows`); "delegated" sums run over the (t, g) done under delegation
 | `pool` | (t) | `sum_l sum_g away - sum_l inflow = 0` (network tasks) |
 | `capacity` | (l, g) | `sum_t (work + (1 + o) away + supervise) <= FTE[l, g] x task_hours_per_fte[g]` |
 | `supervision` | (l, t) | `sum_g supervise - ratio[t] x delegated (work + away) >= 0` |
-| `delegated_cap` | (l, t) | `delegated work <= share[t] x H[l, t]` (local tasks) |
-| `delegated_cap_network` | (t) | `sum_l delegated (work + away) <= share[t] x sum_l H[l, t]` |
+| `delegated_cap` | (l, t) | `delegated work <= share[y, t] x H[l, t]` (local tasks) |
+| `delegated_cap_network` | (t) | `sum_l delegated (work + away) <= share[y, t] x sum_l H[l, t]` |
+| `trained` | (l, t) | `delegated work <= delegation_hours[l, y, t]` (local tasks) |
 
-Here o is `travel_overhead`: an hour done for the pool takes `1 + o` hours of capacity and is
+Here o is `travel_overhead` and `share[y, t]` the cap on t's delegated share in year y
+(`AllocationOptions.delegated_share_by_year`): an hour done for the pool takes `1 + o` hours of capacity and is
 paid as such. The pool is the region's need pooled: summing the demand rows over the region's
 areas gives `sum (work + away) + sum unmet = sum_l H[l, t]`, with each area's own staff working
 on its own need first whenever o > 0 (an away hour costs more than a home hour).
 
 Cells that can never hold anything are left out: work of a group an area never has (FTE zero in
 every run and year of the problem) or on a task it never needs; supervision rows where nothing
-is delegated or the ratio is 0; cap rows where the share is 1.
+is delegated or the ratio is 0; cap rows where the share is 1 in every year; delegated work of a
+task whose share is 0 in every year.
 """
 
 from __future__ import annotations
@@ -90,7 +93,7 @@ class Layout:
     rows: dict[str, Block]
     matrix: sp.csc_matrix
     cost: np.ndarray
-    share: np.ndarray
+    share: np.ndarray  # [y, t] the cap on each task's delegated share, by year
     travel_overhead: float
 
     @property
@@ -108,9 +111,10 @@ class Layout:
 
 
 def delegated_pairs(problem: AllocationProblem, options: AllocationOptions) -> np.ndarray:
-    """[task, group] where the group may do the task only under delegation, as solved."""
-    share = options.delegated_share(problem)
-    return problem.delegable & ~problem.own & (share > 0)[:, None]
+    """[task, group] where the group may do the task only under delegation, as solved (in some
+    year)."""
+    share = options.delegated_share_by_year(problem)
+    return problem.delegable & ~problem.own & np.any(share > 0, axis=0)[:, None]
 
 
 def regions_of(problem: AllocationProblem, options: AllocationOptions) -> list[np.ndarray]:
@@ -127,7 +131,7 @@ def build_layout(
 ) -> Layout:
     """The LP's columns, rows, matrix and costs for the region of `areas` (problem indices)."""
     areas = np.asarray(areas, dtype=np.int64)
-    share = options.delegated_share(problem)
+    share = options.delegated_share_by_year(problem)
     overhead = problem.travel_overhead
     network = problem.network
     delegated = delegated_pairs(problem, options)
@@ -163,7 +167,7 @@ def build_layout(
     rows: dict[str, Block] = {}
     row_of: dict[str, np.ndarray] = {}  # kind -> the row of each cell (-1: none), local areas
     row_count = 0
-    capped = share < 1.0
+    capped = np.any(share < 1.0, axis=0)
     delegated_work = _any(work_cells & delegated[None], 2) & ~network[None]
     delegated_network = _any((work_cells | away_cells) & delegated[None], (0, 2)) & network
     row_kinds: tuple[tuple[str, np.ndarray, tuple[str, ...]], ...] = (
@@ -244,14 +248,18 @@ def _matrix(
 
 
 def row_bounds(
-    layout: Layout, hours: np.ndarray, capacity: np.ndarray, trained: np.ndarray | None = None
+    layout: Layout,
+    hours: np.ndarray,
+    capacity: np.ndarray,
+    trained: np.ndarray | None = None,
+    year: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Lower and upper row bounds for one (run, year), from `hours[l, t]` needed,
     `capacity[l, g]` task hours available and `trained[l, t]` delegated hours trained workers
-    may do (over all the problem's areas)."""
+    may do (over all the problem's areas); `year` is the year's index, for its caps."""
     rows = layout.rows
     regional = hours[layout.areas].sum(axis=0)
-    share = layout.share
+    share = layout.share[year]
     lower = np.empty(layout.num_rows)
     upper = np.empty(layout.num_rows)
     block = rows["demand"]

@@ -53,6 +53,8 @@ class AllocationProblem:
     - `delegation_hours[l, y, t]` (optional): the most hours of t that workers trained for it
       may do under delegation in area l (None: no limit beyond the delegated-share cap); it
       binds the area's own delegated work, not network work done for the pool.
+    - `max_delegated_share_by_year[y, t]` (optional): a cap on t's delegated share in year y
+      (a delegation policy from a year on), on top of `max_delegated_share[t]`.
     - `network_region[l]` (optional): each area's region label; None puts every area in one
       region. Regions matter only to network tasks; keep them to the areas that really share a
       service (for example an integrated care board's), as one region of many areas is costly
@@ -77,6 +79,7 @@ class AllocationProblem:
     travel_overhead: float = 0.0
     network_region: np.ndarray | None = None
     delegation_hours: np.ndarray | None = None
+    max_delegated_share_by_year: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         for name in ("tasks", "groups", "areas", "years"):
@@ -113,6 +116,17 @@ class AllocationProblem:
             if not np.isfinite(trained).all() or (trained < 0).any():
                 raise ValueError("delegation_hours must be finite and not negative")
             object.__setattr__(self, "delegation_hours", trained)
+        if self.max_delegated_share_by_year is not None:
+            by_year = np.asarray(self.max_delegated_share_by_year, dtype=np.float64)
+            want = (len(self.years), len(self.tasks))
+            if by_year.shape != want:
+                raise ValueError(
+                    f"max_delegated_share_by_year has shape {by_year.shape}; expected "
+                    f"(year, task) {want}"
+                )
+            if not np.isfinite(by_year).all() or (by_year < 0).any() or (by_year > 1).any():
+                raise ValueError("max_delegated_share_by_year: a share must lie in [0, 1]")
+            object.__setattr__(self, "max_delegated_share_by_year", by_year)
         if self.network_region is not None:
             region = np.asarray(self.network_region)
             if region.shape != (len(self.areas),):
@@ -219,7 +233,8 @@ class AllocationOptions:
     - `delegation`: False solves with no delegated work at all (what delegation is worth is the
       difference).
     - `delegated_share_cap`: when given, every task's cap on its delegated share becomes
-      `min(delegated_share_cap, max_delegated_share[t])`.
+      `min(delegated_share_cap, max_delegated_share[t])` (and no more than the problem's cap by
+      year, where it has one).
     - `runs`: the runs to solve, in the order the results give them; None solves every run of
       the problem. Run 0 is the central run. A run's results depend only on its own inputs (each
       run is solved from a fresh start), so runs may be solved in chunks, in any process, and
@@ -259,6 +274,14 @@ class AllocationOptions:
         if self.delegated_share_cap is None:
             return problem.max_delegated_share
         return np.minimum(problem.max_delegated_share, self.delegated_share_cap)
+
+    def delegated_share_by_year(self, problem: AllocationProblem) -> np.ndarray:
+        """[year, task] the cap on the share of each task's hours done under delegation in each
+        year: `delegated_share`, lowered where the problem caps a year."""
+        share = np.broadcast_to(self.delegated_share(problem), (len(problem.years), len(problem.tasks)))
+        if problem.max_delegated_share_by_year is None:
+            return share.copy()
+        return np.minimum(share, problem.max_delegated_share_by_year)
 
 
 def _check_labels(name: str, labels: tuple[object, ...]) -> None:

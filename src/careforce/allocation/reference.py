@@ -77,7 +77,7 @@ def build_model(
     capacity = xr.DataArray(
         problem.fte[run, :, j] * problem.task_hours_per_fte, coords=[area, group]
     )
-    share_values = options.delegated_share(problem)
+    share_values = options.delegated_share_by_year(problem)[j]
     share = xr.DataArray(share_values, coords=[task])
     ratio = xr.DataArray(problem.supervision_ratio, coords=[task])
     wage = xr.DataArray(problem.cost_per_hour, coords=[group])

@@ -41,6 +41,7 @@ class DemoManifest:
     wisn_path: Path  # WISN inputs of the community mental health team nurses
     framework_path: Path  # the default competency framework as an editable file
     baseline_path: Path  # the baseline scenario (TOML) read by `careforce project`
+    alternative_paths: tuple[Path, ...]  # alternatives extending the baseline
 
 
 def generate_region(
@@ -85,4 +86,5 @@ def generate_region(
         wisn_path=model_inputs.wisn_path,
         framework_path=model_inputs.framework_path,
         baseline_path=model_inputs.baseline_path,
+        alternative_paths=model_inputs.alternative_paths,
     )

@@ -1,9 +1,10 @@
 """The model inputs written beside the demo region's source files.
 
 `services.yaml` (the region's service specification, reading `population.csv` in the same folder),
-`wisn_cmht.yaml` (WISN inputs of its community mental health team nurses) and `framework.yaml` (the
-default competency framework as one editable file). Users edit these copies and run
-`careforce demand`, `careforce wisn` and `careforce framework validate` on them.
+`wisn_cmht.yaml` (WISN inputs of its community mental health team nurses), `framework.yaml` (the
+default competency framework as one editable file) and `scenarios/` (the baseline and two
+alternatives that extend it). Users edit these copies and run `careforce demand`, `careforce wisn`,
+`careforce framework validate`, `careforce run` and `careforce compare` on them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from careforce.demo.calibration import Calibration
 from careforce.demo.services_spec import (
     bundled_baseline_text,
+    bundled_scenario_text,
     bundled_services_text,
     bundled_wisn_text,
 )
@@ -26,6 +28,7 @@ SERVICES_FILE = "services.yaml"
 WISN_FILE = "wisn_cmht.yaml"
 FRAMEWORK_FILE = "framework.yaml"
 BASELINE_FILE = "scenarios/baseline.toml"
+ALTERNATIVE_FILES = ("scenarios/grow_training.toml", "scenarios/delegate_and_upskill.toml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,7 @@ class ModelInputs:
     wisn_path: Path
     framework_path: Path
     baseline_path: Path
+    alternative_paths: tuple[Path, ...]  # scenarios extending the baseline
 
 
 def _set_top_level(text: str, key: str, value: int) -> str:
@@ -55,6 +59,7 @@ def write_model_inputs(out_dir: Path, cal: Calibration) -> ModelInputs:
         WISN_FILE: bundled_wisn_text(),
         FRAMEWORK_FILE: default_framework_text(),
         BASELINE_FILE: bundled_baseline_text(),
+        **{name: bundled_scenario_text(Path(name).name) for name in ALTERNATIVE_FILES},
     }
     for name, text in files.items():
         (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
@@ -64,4 +69,5 @@ def write_model_inputs(out_dir: Path, cal: Calibration) -> ModelInputs:
         wisn_path=out_dir / WISN_FILE,
         framework_path=out_dir / FRAMEWORK_FILE,
         baseline_path=out_dir / BASELINE_FILE,
+        alternative_paths=tuple(out_dir / name for name in ALTERNATIVE_FILES),
     )

@@ -26,4 +26,9 @@ def bundled_wisn_text() -> str:
 
 def bundled_baseline_text() -> str:
     """The demo region's baseline scenario (TOML text), read by `careforce project`."""
-    return resources.files(DATA).joinpath("baseline.toml").read_text("utf-8")
+    return bundled_scenario_text("baseline.toml")
+
+
+def bundled_scenario_text(name: str) -> str:
+    """One of the demo region's scenario files (TOML text) by its file name."""
+    return resources.files(DATA).joinpath(name).read_text("utf-8")

@@ -1,7 +1,7 @@
 """Loading a scenario file (TOML): `extends` resolved, every problem at its place, paths resolved.
 
 A scenario that extends another starts from the other's content: tables merge key by key, lists of
-programmes merge by `id` and statutory roles by `kind` (an entry named again changes only the keys
+programmes and new roles merge by `id` and statutory roles by `kind` (an entry named again changes only the keys
 it gives), other lists are replaced. Problems name the file and the place, for example
 `programmes[1].fill_rte: unknown key`.
 """
