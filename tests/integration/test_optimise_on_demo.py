@@ -31,6 +31,15 @@ def test_the_plan_meets_its_target_in_the_central_projection(demo_baseline: Path
     # Costs add up, and nothing is spent in the census year.
     assert plan.total_cost == pytest.approx(np.sum(list(plan.cost.values()), axis=0))
     assert plan.total_cost[0] == pytest.approx(0.0, abs=1e-6)
+    # Training is costed for every course year of every place, and no plan saves money: doing
+    # nothing costs nothing, so a negative total would be a lever paying for itself.
+    problem = outcome.problem
+    in_course = np.zeros_like(plan.places)
+    for i, length in enumerate(problem.course_years):
+        for k in range(int(length)):
+            in_course[k:, i] += plan.places[: len(plan.years) - k, i]
+    assert plan.cost["training"] == pytest.approx(in_course @ problem.cost_per_place_year)
+    assert plan.total_cost.sum() >= -1e-6
 
 
 def test_an_unreachable_target_says_why(demo_baseline: Path) -> None:

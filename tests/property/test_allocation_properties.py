@@ -2,7 +2,8 @@
 
 - every solution is feasible: each constraint is checked again from the returned arrays (hours
   only where a group may work, need met or counted unmet, capacity, supervision per task, the
-  delegated-share caps, network pools per region), and the objective is what those arrays cost;
+  delegated-share caps (by year where the problem caps years), network pools per region), and the
+  objective is what those arrays cost;
 - the engine's optimum equals the linopy reference's;
 - loosening a constraint (more FTE, a higher cap on the delegated share, delegation allowed)
   never makes the objective worse, and more staff never leaves more need unmet (penalties far
@@ -56,7 +57,13 @@ def problems(draw: st.DrawFn) -> AllocationProblem:
     runs, areas, _, tasks = problem.hours.shape
     hours = problem.hours * (rng.random((runs, areas, 1, tasks)) > 0.2)
     fte = problem.fte * (rng.random((runs, areas, 1, len(problem.groups))) > 0.2)
-    return replace(problem, hours=hours, fte=fte)
+    by_year = None
+    if draw(st.booleans()):  # a delegation policy: some tasks capped (or stopped) in some years
+        years = len(problem.years)
+        by_year = np.where(
+            rng.random((years, tasks)) < 0.5, rng.choice([0.0, 0.3, 0.7], (years, tasks)), 1.0
+        )
+    return replace(problem, hours=hours, fte=fte, max_delegated_share_by_year=by_year)
 
 
 options = st.builds(
@@ -71,8 +78,8 @@ def assert_feasible(problem: AllocationProblem, option: AllocationOptions, a: Al
     need = problem.hours[runs]  # [r, l, y, t]
     capacity = problem.fte[runs] * problem.task_hours_per_fte  # [r, l, y, g]
     scale = TOLERANCE * max(1.0, float(need.max()), float(capacity.max()))
-    share = option.delegated_share(problem)
-    delegated = problem.delegable & ~problem.own & (share > 0)[:, None]
+    share = option.delegated_share_by_year(problem)  # [y, t]
+    delegated = problem.delegable & ~problem.own & (share > 0).any(axis=0)[:, None]
     allowed = problem.own | delegated
     done = a.hours_done
     for name in ("hours_done", "unmet", "supervision", "supervision_by_task", "travel"):
@@ -98,10 +105,10 @@ def assert_feasible(problem: AllocationProblem, option: AllocationOptions, a: Al
     assert_allclose(a.supervision_by_task.sum(axis=3), a.supervision.sum(axis=3), atol=scale)
     supervises = problem.supervisors.any(axis=0)
     assert np.abs(a.supervision[..., ~supervises]).max(initial=0) <= scale
-    assert (delegated_done[..., local] <= share[local] * need[..., local] + scale).all()
+    assert (delegated_done[..., local] <= share[:, local] * need[..., local] + scale).all()
     for members in problem.regions():
         regional = delegated_done[:, members][..., problem.network].sum(axis=1)
-        limit = share[problem.network] * need[:, members][..., problem.network].sum(axis=1)
+        limit = share[:, problem.network] * need[:, members][..., problem.network].sum(axis=1)
         assert (regional <= limit + scale).all()
     wages = ((done.sum(axis=3) + a.supervision + a.travel) * problem.cost_per_hour).sum(axis=(1, 3))
     penalties = (a.unmet * problem.penalty).sum(axis=(1, 3))

@@ -118,11 +118,11 @@ class AllocationProblem:
             object.__setattr__(self, "delegation_hours", trained)
         if self.max_delegated_share_by_year is not None:
             by_year = np.asarray(self.max_delegated_share_by_year, dtype=np.float64)
-            want = (len(self.years), len(self.tasks))
-            if by_year.shape != want:
+            by_year_shape = (len(self.years), len(self.tasks))
+            if by_year.shape != by_year_shape:
                 raise ValueError(
                     f"max_delegated_share_by_year has shape {by_year.shape}; expected "
-                    f"(year, task) {want}"
+                    f"(year, task) {by_year_shape}"
                 )
             if not np.isfinite(by_year).all() or (by_year < 0).any() or (by_year > 1).any():
                 raise ValueError("max_delegated_share_by_year: a share must lie in [0, 1]")
@@ -278,7 +278,9 @@ class AllocationOptions:
     def delegated_share_by_year(self, problem: AllocationProblem) -> np.ndarray:
         """[year, task] the cap on the share of each task's hours done under delegation in each
         year: `delegated_share`, lowered where the problem caps a year."""
-        share = np.broadcast_to(self.delegated_share(problem), (len(problem.years), len(problem.tasks)))
+        share = np.broadcast_to(
+            self.delegated_share(problem), (len(problem.years), len(problem.tasks))
+        )
         if problem.max_delegated_share_by_year is None:
             return share.copy()
         return np.minimum(share, problem.max_delegated_share_by_year)

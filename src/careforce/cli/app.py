@@ -14,12 +14,14 @@ from typing import Annotated
 
 import typer
 
+from careforce.cli.compare import register as register_compare
 from careforce.cli.demand import register as register_demand
 from careforce.cli.framework import framework_app
 from careforce.cli.gap import register as register_gap
 from careforce.cli.methods import register as register_methods
 from careforce.cli.optimise import register as register_optimise
 from careforce.cli.output import print_json, print_problems, problems_document, stderr, stdout
+from careforce.cli.run import register as register_run
 from careforce.cli.supply import register as register_supply
 from careforce.domain import UserError, ValidationFailed
 
@@ -36,6 +38,8 @@ register_methods(app)
 register_supply(app)
 register_gap(app)
 register_optimise(app)
+register_run(app)
+register_compare(app)
 
 DbOption = Annotated[
     str | None,

@@ -8,8 +8,8 @@ so what matters most there is their order; the scenario's costing reads the same
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from careforce.domain.framework import Framework
 from careforce.domain.workforce import Role, StaffGroup
@@ -132,7 +132,28 @@ def role_pay(role: Role) -> RolePay:
     return RolePay(role.id, annual, on_costs, "assumption: Agenda for Change band 5 (S27)")
 
 
-def pay_of_roles(framework: Framework, role_ids: Iterable[str] | None = None) -> dict[str, RolePay]:
-    """Pay of the named roles, or of every role in the framework."""
+def pay_of_roles(
+    framework: Framework,
+    role_ids: Iterable[str] | None = None,
+    *,
+    pay_like: Mapping[str, str] | None = None,
+    annual_pay: Mapping[str, float] | None = None,
+) -> dict[str, RolePay]:
+    """Pay of the named roles, or of every role in the framework. A role in `pay_like` is paid
+    as the role it names (a scenario's new role as its `like_role`); `annual_pay` sets a role's
+    pay a year before on-costs (a scenario's figure)."""
     ids = framework.roles if role_ids is None else role_ids
-    return {r: role_pay(framework.role(r)) for r in ids}
+    like, annual = pay_like or {}, annual_pay or {}
+    out = {}
+    for r in ids:
+        pay = replace(role_pay(framework.role(like.get(r, r))), role_id=r)
+        if r in like and r not in annual:
+            pay = replace(pay, basis=f"as {like[r]}: {pay.basis}")
+        if r in annual:
+            pay = replace(
+                pay,
+                annual_gbp=annual[r],
+                basis=f"scenario: annual pay; on-costs as {like.get(r, r)}",
+            )
+        out[r] = pay
+    return out

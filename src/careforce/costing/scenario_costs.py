@@ -202,7 +202,9 @@ def _check(inputs: CostInputs) -> tuple[int, int, int, int]:
     }
     for name, shape in expected.items():
         if np.shape(getattr(inputs, name)) != shape:
-            raise ValueError(f"{name} has shape {np.shape(getattr(inputs, name))}; it needs {shape}")
+            raise ValueError(
+                f"{name} has shape {np.shape(getattr(inputs, name))}; it needs {shape}"
+            )
     for uplift in inputs.pay_uplifts:
         if np.shape(uplift.selected) != (roles, sectors):
             raise ValueError("a pay uplift selects staff by (role, sector)")

@@ -141,6 +141,26 @@ def activity_hours_by_task(
     return by_task, per_activity.sum(axis=1)
 
 
+def activity_hours_by_year(
+    service: ServiceModel, d: ServiceDraws, minutes_factor: np.ndarray
+) -> np.ndarray:
+    """(R, K, Y) staff hours a year per user of each activity, with the minutes per contact (not
+    the travel minutes) of activity k in year y multiplied by `minutes_factor[r, k, y]`."""
+    assert d.contacts_per_user_per_year is not None
+    assert d.minutes_per_contact is not None
+    assert d.travel_minutes_per_contact is not None
+    minutes = (
+        d.minutes_per_contact[:, :, None] * minutes_factor
+        + d.travel_minutes_per_contact[:, :, None]
+    )
+    return (
+        d.contacts_per_user_per_year[:, :, None]
+        * minutes
+        * service.staff_per_contact[None, :, None]
+        / MINUTES_PER_HOUR
+    )
+
+
 def ratio_hours_per_place(
     service: ServiceModel, d: ServiceDraws, standard_hours_per_fte: float
 ) -> np.ndarray:

@@ -325,10 +325,12 @@ def _read(
             expr = cost_expr[lever]
             coeffs = expr.coeffs.values
             labels = expr.vars.values
-            values = np.where(labels >= 0, solution._values[np.maximum(labels, 0)], 0.0)
-            cost[lever] = np.nan_to_num((coeffs * values).sum(axis=-1), nan=0.0) + np.asarray(
-                expr.const.values
-            )
+            # Terms without a variable (label -1) may carry a NaN coefficient after a shift:
+            # they add nothing, and must not turn the year's sum into NaN.
+            present = labels >= 0
+            values = np.where(present, solution._values[np.maximum(labels, 0)], 0.0)
+            terms = np.where(present, np.nan_to_num(coeffs, nan=0.0) * values, 0.0)
+            cost[lever] = terms.sum(axis=-1) + np.nan_to_num(np.asarray(expr.const.values))
         else:
             cost[lever] = np.zeros(years)
     shortfall = solution.value(v["shortfall"]) if "shortfall" in v else np.zeros(years)

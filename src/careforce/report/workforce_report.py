@@ -56,7 +56,7 @@ class KeyFigure:
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def report_environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.PackageLoader("careforce.report", "templates"),
         autoescape=True,
@@ -163,7 +163,8 @@ def _quality_tables(quality: Mapping[str, pl.DataFrame] | None) -> list[TableVie
     return tables
 
 
-def _provenance(p: Provenance, supply: SupplyFigures | None = None) -> dict[str, Any]:
+def provenance_rows(p: Provenance, supply: SupplyFigures | None = None) -> dict[str, Any]:
+    """What produced the figures: code, time, census, seed, database, parameters and inputs."""
     rows = [
         ("Code version", p.code_version),
         ("Generated at", fmt_datetime(p.generated_at)),
@@ -177,38 +178,18 @@ def _provenance(p: Provenance, supply: SupplyFigures | None = None) -> dict[str,
     return {"rows": rows, "parameters": parameters, "inputs": list(p.inputs)}
 
 
-def render_workforce_report(
+def workforce_context(
     summary: WorkforceSummary,
     quality: Mapping[str, pl.DataFrame] | None,
-    provenance: Provenance,
     *,
-    suppress: bool = True,
-    training: ComplianceReport | None = None,
-    statutory: StatutoryRolesReport | None = None,
-    competency: CompetencyInventory | None = None,
-    domain_names: Mapping[str, str] | None = None,
-    demand: DemandFigures | None = None,
-    wisn: Sequence[WisnResult] | None = None,
-    supply: SupplyFigures | None = None,
-    backtest: BacktestFigures | None = None,
-    gap: GapFigures | None = None,
-    plan: PlanFigures | None = None,
-) -> str:
-    """The workforce report as one self-contained HTML document (no external resources).
-
-    `quality` maps a section title to a table (any polars frame, shown as it comes); None leaves
-    the data quality section saying none was supplied. With `suppress` (the default) counts of
-    1 to 4 people, and whatever would reveal them, are shown as ``*``; without it every number is
-    exact and the report says it must not be published. `training` (compliance with training
-    targets) and `statutory` (AMHP and section 12 approvals) add a section "Training and
-    statutory roles"; without either it is left out. `demand` (a demand outcome, as
-    `careforce demand` computes it) and `wisn` (WISN results) add a section "Required workforce";
-    without either it is left out. `supply` (a supply projection, as `careforce project` computes
-    it) and `backtest` (the back-test of its rates) add a section "Projected workforce", after
-    it; without either it is left out. `gap` (as `careforce gap` computes it) adds "The gap"
-    after it, and `plan` (as `careforce optimise` computes it) "The cheapest plan". Staff-level
-    lists are never shown.
-    """
+    suppress: bool,
+    training: ComplianceReport | None,
+    statutory: StatutoryRolesReport | None,
+    competency: CompetencyInventory | None,
+    domain_names: Mapping[str, str],
+) -> dict[str, Any]:
+    """What the sections on today's workforce, training, data quality and definitions draw,
+    shared by the workforce report and the scenario report."""
     s = summary
     threshold = SMALL_COUNT_THRESHOLD if suppress else 0
     today = workforce_tables(s, threshold)
@@ -264,13 +245,7 @@ def render_workforce_report(
     age, age_left_out = age_chart(s, age_table)
     figures = _key_figures(s, threshold, vacancies[0])
     section = training_section(training, statutory, threshold)
-    inventory = competency_section(competency, domain_names or {}, threshold)
-    areas = s.by_area.select("area_code", "area").iter_rows()
-    area_names = {str(c): str(n) for c, n in areas if c is not None and n is not None}
-    required = demand_section(demand, wisn, area_names)
-    projected = supply_section(supply, backtest, area_names)
-    shortfall = gap_section(gap, domain_names or {}, area_names)
-    cheapest = plan_section(plan, gap.role_titles if gap is not None else {})
+    inventory = competency_section(competency, domain_names, threshold)
     people_tables = [
         *(section.tables if section else []),
         *(inventory.tables if inventory else []),
@@ -282,15 +257,12 @@ def render_workforce_report(
         *vacancies,
         volunteers,
     ]
-    context = {
-        "title": "Workforce summary" + (f": {s.region_name}" if s.region_name else ""),
+    return {
         "census": fmt_date(s.census_date),
-        "generated": fmt_datetime(provenance.generated_at),
-        "code_version": provenance.code_version,
         "suppress": suppress,
         "threshold": SMALL_COUNT_THRESHOLD,
         "figures": figures,
-        "findings": _findings(s, figures, retirement, rate_tables[0], vacancies[0]),
+        "findings_lines": _findings(s, figures, retirement, rate_tables[0], vacancies[0]),
         "today": today,
         "age_table": age_table,
         "age_chart": age,
@@ -307,18 +279,106 @@ def render_workforce_report(
         "volunteer_total": figures[5],
         "training": section,
         "competency": inventory,
-        "demand": required,
-        "supply": projected,
-        "gap": shortfall,
-        "plan": cheapest,
         "quality": _quality_tables(quality),
         "quality_supplied": quality is not None,
         "hazard": [(label, fmt_percent(p)) for label, p in _hazard_rows(s)],
-        "provenance": _provenance(provenance, supply),
         "primary": sum(t.primary for t in people_tables),
         "secondary": sum(t.secondary for t in people_tables),
     }
-    return _environment().get_template("workforce_report.html.j2").render(**context)
+
+
+def area_names(summary: WorkforceSummary) -> dict[str, str]:
+    """Area codes to their names, as the summary's areas give them."""
+    areas = summary.by_area.select("area_code", "area").iter_rows()
+    return {str(c): str(n) for c, n in areas if c is not None and n is not None}
+
+
+def render_workforce_report(
+    summary: WorkforceSummary,
+    quality: Mapping[str, pl.DataFrame] | None,
+    provenance: Provenance,
+    *,
+    suppress: bool = True,
+    training: ComplianceReport | None = None,
+    statutory: StatutoryRolesReport | None = None,
+    competency: CompetencyInventory | None = None,
+    domain_names: Mapping[str, str] | None = None,
+    demand: DemandFigures | None = None,
+    wisn: Sequence[WisnResult] | None = None,
+    supply: SupplyFigures | None = None,
+    backtest: BacktestFigures | None = None,
+    gap: GapFigures | None = None,
+    plan: PlanFigures | None = None,
+) -> str:
+    """The workforce report as one self-contained HTML document (no external resources).
+
+    `quality` maps a section title to a table (any polars frame, shown as it comes); None leaves
+    the data quality section saying none was supplied. With `suppress` (the default) counts of
+    1 to 4 people, and whatever would reveal them, are shown as ``*``; without it every number is
+    exact and the report says it must not be published. `training` (compliance with training
+    targets) and `statutory` (AMHP and section 12 approvals) add a section "Training and
+    statutory roles"; without either it is left out. `demand` (a demand outcome, as
+    `careforce demand` computes it) and `wisn` (WISN results) add a section "Required workforce";
+    without either it is left out. `supply` (a supply projection, as `careforce project` computes
+    it) and `backtest` (the back-test of its rates) add a section "Projected workforce", after
+    it; without either it is left out. `gap` (as `careforce gap` computes it) adds "The gap"
+    after it, and `plan` (as `careforce optimise` computes it) "The cheapest plan". Staff-level
+    lists are never shown.
+    """
+    s = summary
+    names = domain_names or {}
+    context = workforce_context(
+        s,
+        quality,
+        suppress=suppress,
+        training=training,
+        statutory=statutory,
+        competency=competency,
+        domain_names=names,
+    )
+    areas = area_names(s)
+    shortfall = gap_section(gap, names, areas)
+    parts = {
+        "demand": demand_section(demand, wisn, areas),
+        "supply": supply_section(supply, backtest, areas),
+        "gap": shortfall,
+        "plan": plan_section(plan, gap.role_titles if gap is not None else {}),
+    }
+    generated = fmt_datetime(provenance.generated_at)
+    context |= parts | {
+        "title": "Workforce summary" + (f": {s.region_name}" if s.region_name else ""),
+        "meta": f"Staff in post on {context['census']} · generated {generated} · careforce "
+        f"{provenance.code_version}",
+        "generated": generated,
+        "code_version": provenance.code_version,
+        "contents": _contents(context, parts),
+        "provenance": provenance_rows(provenance, supply),
+    }
+    return report_environment().get_template("workforce_report.html.j2").render(**context)
+
+
+def _contents(context: Mapping[str, Any], parts: Mapping[str, Any]) -> list[tuple[str, str]]:
+    shown = {**context, **parts}
+    out = [
+        ("headlines", "Key findings"),
+        ("workforce", "Today's workforce"),
+        ("age", "Age and retirement"),
+        ("flows", "Leavers and joiners"),
+        ("vacancies", "Vacancies"),
+        ("volunteers", "Volunteers"),
+    ]
+    for key, anchor, heading in (
+        ("competency", "competency", "Competency inventory"),
+        ("demand", "demand", "Required workforce"),
+        ("supply", "supply", "Projected workforce"),
+        ("gap", "gap", "The gap"),
+        ("plan", "plan", "The cheapest plan"),
+        ("training", "training", "Training and statutory roles"),
+    ):
+        if shown.get(key):
+            out.append((anchor, heading))
+    out += [("quality", "Data quality"), ("methods", "Definitions"), ("provenance", "Provenance")]
+    return out
 
 
 def _hazard_rows(s: WorkforceSummary) -> list[tuple[str, float]]:

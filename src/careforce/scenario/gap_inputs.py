@@ -6,13 +6,18 @@ projected FTE of each role and area, times the share of the role's FTE that work
 date, in the settings the service specification models: a hospital nurse's hours are not
 available to district nursing, so a specification of community and social care services is met
 only from the staff of those settings. That share is held at its census value over the horizon
-(an assumption, stated in the output).
+(an assumption, stated in the output); a role with no staff on the census date (a scenario's new
+role) takes the share of the role it is like.
+
+A scenario's delegation levers (`[[delegation]]`, `delegation_levers`) change, from a year on,
+which delegable tasks may be delegated, the cap on their delegated share and the workers trained
+to do them: trained workers add up, caps take the smallest, and a stop wins.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,8 +25,9 @@ import polars as pl
 
 from careforce.allocation.problem import AllocationProblem
 from careforce.costing.pay import RolePay
-from careforce.domain import UserError
+from careforce.domain import Problem, UserError, ValidationFailed
 from careforce.domain.framework import Framework, SupervisionStandard
+from careforce.scenario.schema import DelegationChange
 
 # Share of an FTE's available hours that go to work other than the tasks of the specification
 # (team meetings, supervision received, records not counted in minutes per contact, training
@@ -66,9 +72,32 @@ def deployment_share(
     roles: Sequence[str],
     areas: Sequence[str],
     settings: Iterable[str],
+    like: Mapping[str, str] | None = None,
 ) -> np.ndarray:
     """`[g, l]`: the share of each role's FTE in each area that worked in the given settings on
-    the census date (0 where the role had nobody there)."""
+    the census date (0 where the role had nobody there). A role in `like` with nobody on the
+    census date takes the share of the role it names there, or over every area where that role
+    had nobody in the area."""
+    like = like or {}
+    every = list(dict.fromkeys([*roles, *(like[r] for r in roles if r in like)]))
+    found, staffed, regional = _settings_share(posts, census_date, every, areas, settings)
+    share = found[: len(roles)].copy()
+    for g, role in enumerate(roles):
+        if role in like and not staffed[g].any():
+            k = every.index(like[role])
+            share[g] = np.where(staffed[k], found[k], regional[k])
+    return share
+
+
+def _settings_share(
+    posts: pl.DataFrame,
+    census_date: dt.date,
+    roles: Sequence[str],
+    areas: Sequence[str],
+    settings: Iterable[str],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The share `[g, l]`, whether the role had staff there `[g, l]`, and its share over every
+    area `[g]`."""
     on = pl.lit(census_date)
     wanted = sorted(set(settings))
     current = posts.filter(
@@ -79,13 +108,23 @@ def deployment_share(
         pl.col("fte").cast(pl.Float64).filter(pl.col("setting").is_in(wanted)).sum().alias("in"),
     )
     share = np.zeros((len(roles), len(areas)))
+    staffed = np.zeros(share.shape, dtype=bool)
+    every_area = np.zeros((len(roles), 2))
     role_at = {r: i for i, r in enumerate(roles)}
     area_at = {a: i for i, a in enumerate(areas)}
     for role, area, every, within in totals.iter_rows():
         g, lo = role_at.get(role), area_at.get(area)
         if g is not None and lo is not None and every > 0:
             share[g, lo] = within / every
-    return share
+            staffed[g, lo] = True
+            every_area[g] += (within, every)
+    regional = np.divide(
+        every_area[:, 0],
+        every_area[:, 1],
+        out=np.zeros(len(roles)),
+        where=every_area[:, 1] > 0,
+    )
+    return share, staffed, regional
 
 
 def supervision_per_delegated_hour(standard: SupervisionStandard) -> float:
@@ -150,14 +189,20 @@ def allocation_problem(
     pay: dict[str, RolePay],
     settings: GapSettings,
     delegation_hours: np.ndarray | None = None,
+    delegation: Sequence[DelegationChange] = (),
+    source: str = "scenario",
 ) -> AllocationProblem:
     """The allocation over `hours[r, l, y, t]` and projected `fte[r, l, y, g]` (before the share
     available to the specified services, `available_share[g, l]`), with delegated work limited to
-    `delegation_hours[l, y, t]` when given."""
+    `delegation_hours[l, y, t]` when given, and the scenario's `delegation` levers applied (see
+    `delegation_levers`; `source` names the scenario in problems)."""
     unknown = [t for t in settings.network_tasks if t not in tasks]
     if unknown:
         raise UserError(f"network tasks not in the specification's tasks: {', '.join(unknown)}")
     rules = competence(framework, tasks, roles)
+    delegation_hours, by_year = delegation_levers(
+        framework, delegation, tasks=tasks, years=years, trained=delegation_hours, source=source
+    )
     penalty = np.where(rules["statutory"], settings.statutory_penalty, settings.unmet_penalty)
     task_hours = settings.hours_per_fte * (1.0 - settings.non_task_share)
     return AllocationProblem(
@@ -178,7 +223,86 @@ def allocation_problem(
         network=np.array([t in settings.network_tasks for t in tasks], dtype=bool),
         travel_overhead=settings.travel_overhead,
         delegation_hours=delegation_hours,
+        max_delegated_share_by_year=by_year,
     )
+
+
+def _lever_tasks(
+    framework: Framework,
+    changes: Sequence[DelegationChange],
+    tasks: Sequence[str],
+    source: str,
+) -> list[np.ndarray]:
+    """Each lever's tasks as a mask over `tasks` (every delegable one where it names none)."""
+    problems: list[Problem] = []
+    masks = []
+    delegable = np.array([framework.task(t).delegable for t in tasks], dtype=bool)
+    for i, change in enumerate(changes):
+        for task_id in change.tasks:
+            task = framework.tasks.get(task_id)
+            reason = (
+                "not a task of the framework"
+                if task is None
+                else None
+                if task.delegable
+                else f"not a delegable task ({task.status.value})"
+            )
+            if reason is not None:
+                problems.append(Problem(source, None, f"delegation[{i}].tasks", task_id, reason))
+        named = np.array([not change.tasks or t in change.tasks for t in tasks], dtype=bool)
+        masks.append(delegable & named)
+    if problems:
+        raise ValidationFailed(
+            problems,
+            summary=f"{source}: {len(problems)} problem(s) with the delegation levers; nothing "
+            "was run",
+        )
+    return masks
+
+
+def delegation_levers(
+    framework: Framework,
+    changes: Sequence[DelegationChange],
+    *,
+    tasks: Sequence[str],
+    years: Sequence[int],
+    trained: np.ndarray | None,
+    source: str = "scenario",
+) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The delegated hours trained workers may do `[l, y, t]` and the cap on each task's
+    delegated share by year `[y, t]` (None: no lever caps a year) under the scenario's delegation
+    levers, from `trained[l, y, t]` without them (None: delegation not limited by training).
+
+    From a lever's `from_year` (default: the first year) on, for its tasks: `trained_per_year`
+    more workers each year, cumulative, spread over the areas as today's trained workers (evenly
+    where there are none), each adding `DELEGATED_HOURS_PER_WORKER` hours; `max_share` caps the
+    delegated share; `allowed = false` stops delegating (no trained hours, a cap of 0)."""
+    masks = _lever_tasks(framework, changes, tasks, source)
+    year_values = np.asarray(years, dtype=np.int64)
+    hours = None if trained is None else np.array(trained, dtype=np.float64, copy=True)
+    cap = np.ones((len(years), len(tasks)))
+    stopped = np.zeros(cap.shape, dtype=bool)
+    for change, mask in zip(changes, masks, strict=True):
+        start = years[0] if change.from_year is None else change.from_year
+        on = year_values >= start  # [y]
+        cells = on[:, None] & mask[None, :]  # [y, t]
+        if change.max_share is not None:
+            cap[cells] = np.minimum(cap[cells], change.max_share)
+        if not change.allowed:
+            stopped |= cells
+        if hours is not None and trained is not None and change.trained_per_year > 0:
+            today = np.asarray(trained)[:, 0]  # [l, t] the workers trained on the census date
+            total = today.sum(axis=0)
+            spread = np.divide(
+                today, total, out=np.full(today.shape, 1.0 / today.shape[0]), where=total > 0
+            )
+            workers = change.trained_per_year * np.clip(year_values - start + 1, 0, None)
+            added = spread[:, None, :] * workers[None, :, None] * DELEGATED_HOURS_PER_WORKER
+            hours += added * mask[None, None, :]
+    if hours is not None:
+        hours[:, stopped] = 0.0
+    cap[stopped] = 0.0
+    return hours, (cap if (cap < 1.0).any() else None)
 
 
 def trained_delegation_hours(

@@ -31,7 +31,8 @@ def lever_assumptions(levers: PlanLevers) -> tuple[str, ...]:
     )
     return (
         f"{basis}: a training place costs GBP {levers.cost_per_place_year:,.0f} a course year "
-        "(tuition, placements, bursary)",
+        "(tuition, placements, bursary); an apprenticeship place also pays the apprentice's wage "
+        "at the source role's pay",
         f"{basis}: an international recruit costs GBP {levers.cost_per_recruit:,.0f} (visa, "
         "travel, registration, induction and pastoral support)",
         f"{basis}: the ethical cap allows international recruits up to "
@@ -69,9 +70,27 @@ def plan_problem(
     registered: Mapping[str, bool],
     programme_names: Mapping[str, str],
     levers: PlanLevers,
+    *,
+    target_year: int | None = None,
 ) -> PlanProblem:
-    """The plan's problem on the central run (row 0 of `allocation` and `projection`)."""
-    central = dataclasses.replace(allocation, hours=allocation.hours[:1], fte=allocation.fte[:1])
+    """The plan's problem on the central run (row 0 of `allocation` and `projection`).
+
+    The plan's model holds one cap on each task's delegated share and one limit of trained
+    delegated hours over its years: a delegation policy that changes them by year (the
+    scenario's delegation levers) enters at its tightest from `target_year` (default: the last
+    year) on, the years the target binds; the plan is then checked against the full allocation,
+    year by year."""
+    first = allocation.years.index(target_year) if target_year in allocation.years else -1
+    share = allocation.max_delegated_share
+    if allocation.max_delegated_share_by_year is not None:
+        share = np.minimum(share, allocation.max_delegated_share_by_year[first:].min(axis=0))
+    trained = allocation.delegation_hours
+    central = dataclasses.replace(
+        allocation,
+        hours=allocation.hours[:1],
+        fte=allocation.fte[:1],
+        max_delegated_share=share,
+    )
     groups = allocation.groups
     roles = _role_index(model, groups)
     areas = [model.areas.index(a) for a in allocation.areas]
@@ -103,6 +122,18 @@ def plan_problem(
     room = np.clip(model.placement_capacity[rows] - model.commissioned_places[rows] * fill, 0, None)
     extra_places = _ratio(room, np.broadcast_to(fill, room.shape), 0.0)
     extra_places[0] = 0.0
+    source = np.array(
+        [
+            group_at.get(model.roles[r], -1) if r >= 0 else -1
+            for r in np.asarray(model.programme_source_role)
+        ],
+        dtype=np.int64,
+    )
+    # An apprentice is still paid a wage while on the course: the employer pays it as well as
+    # the course, so leaving the source role's post saves no pay.
+    annual_pay = np.array([pay[g].annual_cost_gbp for g in groups])
+    joiner_fte = np.asarray(model.joiner_fte_per_head)[roles]
+    apprentice_pay = np.where(source >= 0, annual_pay[source] * fill * joiner_fte[source], 0.0)
     cap = np.array(
         [
             levers.ethical_cap_share * stock_fte[0, i] if registered.get(g) else 0.0
@@ -114,7 +145,7 @@ def plan_problem(
         available_share=available_share,
         survival=np.clip(survival, 0.0, 1.0),
         fte_per_joiner=np.asarray(model.joiner_fte_per_head)[roles],
-        annual_pay=np.array([pay[g].annual_cost_gbp for g in groups]),
+        annual_pay=annual_pay,
         programmes=model.programmes,
         programme_role=programme_role,
         course_years=course,
@@ -123,7 +154,7 @@ def plan_problem(
         local_share=np.asarray(model.local_share),
         programme_area_share=model.programme_spread.sum(axis=2)[:, areas],
         extra_places_max=extra_places,
-        cost_per_place_year=np.full(len(model.programmes), levers.cost_per_place_year),
+        cost_per_place_year=levers.cost_per_place_year + apprentice_pay,
         recruits_max=np.tile(cap, (years, 1)),
         cost_per_recruit=np.full(len(groups), levers.cost_per_recruit),
         recruit_area_share=recruit_share,
@@ -134,18 +165,10 @@ def plan_problem(
         pay_uplift_max=levers.pay_uplift_max,
         pay_elasticity=levers.pay_elasticity,
         programme_names=dict(programme_names),
-        delegation_hours=None
-        if allocation.delegation_hours is None
-        else allocation.delegation_hours[:, 0],
+        delegation_hours=None if trained is None else trained[:, first:].min(axis=1),
         hours_per_trained_worker=DELEGATED_HOURS_PER_WORKER,
         cost_per_trained_worker=levers.cost_per_trained_worker,
-        programme_source=np.array(
-            [
-                group_at.get(model.roles[r], -1) if r >= 0 else -1
-                for r in np.asarray(model.programme_source_role)
-            ],
-            dtype=np.int64,
-        ),
+        programme_source=source,
     )
 
 

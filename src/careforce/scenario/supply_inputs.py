@@ -10,13 +10,16 @@ Conventions (docs/design/supply.md):
   hazard at a from age 50 (below 50, the band's retirement rate).
 - Row t of every year-varying input is the year that turns the stock of year y0 + t into that of
   y0 + t + 1, and is labelled y0 + t + 1: a lever "from 2028" acts on the rows labelled 2028 on.
-- A role the scenario names (a programme's role or `from_role`, a recruitment's role) with no staff
-  in the store is carried with no starting stock. A role with no leaver history takes its staff
+- A role the scenario names (a programme's role or `from_role`, a recruitment's role, a new role)
+  with no staff in the store is carried with no starting stock. A role with no leaver history takes its staff
   group's rates in the sector (what shrinkage gives a cell with no exposure: its parent's rate),
   and its leaver multiplier is drawn from the staff group's interval.
 - New joiners arrive at the FTE per head of the role's recent joiners where the history has any
   (`joiner_fte_per_head` of the rates: shrunk towards the role's stock), else at the role's
   starting FTE per head.
+- A pay uplift multiplies the leaver rates of the staff it covers by `max(0, 1 - e x uplift)` from
+  its `from_year` (e the turnover elasticity, central in the model; drawn per run, see
+  `draw_supply_parameters`).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import numpy as np
 import polars as pl
 
 from careforce.sampling import Kind, Uncertain, draw, uniforms
-from careforce.scenario.schema import Programme, Scenario
+from careforce.scenario.schema import PayUplift, Programme, Retention, Scenario
 from careforce.supply.model import (
     AGE_MAX,
     AGE_MIN,
@@ -305,6 +308,7 @@ def supply_model(
         i.role for i in scenario.international_recruitment
     ]
     named += [p.from_role for p in scenario.programmes if p.from_role is not None]
+    named += [r.id for r in scenario.new_roles]
     moved = rates.progression["to_role_id"].to_list()
     roles = sorted(set(start["role_id"].to_list()) | set(named) | set(moved))
     areas = sorted(set(start["area_code"].to_list()))
@@ -354,7 +358,11 @@ def supply_model(
         spread[i] = _spread(headcount[roles.index(p.role)], p.sectors, sectors)
 
     retention = np.ones((years, len(roles), len(sectors)))
-    for lever in scenario.retention:
+    levers: list[tuple[Retention | PayUplift, float]] = [
+        (lever, lever.leaver_rate_multiplier.central) for lever in scenario.retention
+    ]
+    levers += [(lever, float(pay_uplift_factor(lever, None))) for lever in scenario.pay_uplifts]
+    for lever, factor in levers:
         rows = [t for t, year in enumerate(labels) if year >= (lever.from_year or 0)]
         for g, role in enumerate(roles):
             if lever.role not in (None, role):
@@ -363,7 +371,7 @@ def supply_model(
                 continue
             for c, sector in enumerate(sectors):
                 if lever.sector in (None, sector):
-                    retention[rows, g, c] *= lever.leaver_rate_multiplier.central
+                    retention[rows, g, c] *= factor
 
     joiner_rate = _net_of_pipeline(joiner_rate, headcount, programmes, roles, sectors)
     move = _net_of_routes(move, headcount, programmes, roles)
@@ -414,6 +422,13 @@ def supply_model(
     )
 
 
+def pay_uplift_factor(lever: PayUplift, elasticity: np.ndarray | None) -> np.ndarray:
+    """The multiplier on leaver rates of a pay uplift: `max(0, 1 - elasticity x uplift)`, at the
+    central elasticity when `elasticity` is None."""
+    e = lever.turnover_elasticity.central if elasticity is None else elasticity
+    return np.maximum(0.0, 1.0 - np.asarray(e, dtype=np.float64) * lever.uplift)
+
+
 def _role_interval(
     frame: pl.DataFrame, role: str, weight: str = "exposure", column: str = "role_id"
 ) -> Uncertain | None:
@@ -443,7 +458,10 @@ def draw_supply_parameters(
 
     Leaver and joiner multipliers are a role's rate drawn from its 80% interval over its central
     rate; a retention lever given as an interval multiplies the leaver multiplier of the roles it
-    covers by its draw over its central value; fill rates are drawn per programme.
+    covers by its draw over its central value; a pay uplift whose elasticity is an interval, by
+    its factor at the drawn elasticity over its factor at the central one (stream
+    `supply.pay_uplift.{i}`); fill rates are drawn per programme. Like a retention lever's, the
+    drawn ratio scales the run's leaver rates over the whole horizon.
     """
     seed = scenario.projection.seed
     runs = np.asarray(runs, dtype=np.int64)
@@ -468,6 +486,14 @@ def draw_supply_parameters(
         for g, role in enumerate(model.roles):
             if lever.role in (None, role) and lever.staff_group in (None, role_groups.get(role)):
                 leaver[:, g] *= factor
+    for i, uplift in enumerate(scenario.pay_uplifts):
+        elasticity = uplift.turnover_elasticity
+        drawn = elasticity.central * multiplier(f"supply.pay_uplift.{i}", elasticity, Kind.POSITIVE)
+        central = float(pay_uplift_factor(uplift, None))
+        ratio = pay_uplift_factor(uplift, drawn) / central if central > 0 else np.ones(len(runs))
+        for g, role in enumerate(model.roles):
+            if uplift.role in (None, role) and uplift.staff_group in (None, role_groups.get(role)):
+                leaver[:, g] *= ratio
     intl = np.ones_like(leaver)
     for recruit in scenario.international_recruitment:
         g = model.roles.index(recruit.role)
@@ -490,4 +516,9 @@ def draw_supply_parameters(
     )
 
 
-__all__: list[Any] = ["draw_supply_parameters", "starting_posts", "supply_model"]
+__all__: list[Any] = [
+    "draw_supply_parameters",
+    "pay_uplift_factor",
+    "starting_posts",
+    "supply_model",
+]

@@ -3,7 +3,7 @@ they need out (hours and FTE by competency domain, task, area, setting and year,
 
 Steps: load the framework (task ids and their domains), the specification (checked against the
 framework) and the population for the horizon; check the areas the specification names; draw every
-parameter for runs 0..R; compile; summarise.
+parameter for runs 0..R (and the scenario's levers on demand, when given); compile; summarise.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from careforce.demand.compiler import compile_demand
 from careforce.demand.model import DemandResult
 from careforce.domain import UserError
 from careforce.results.demand_summary import DemandSummary, summarise_demand
+from careforce.scenario.demand_levers import demand_levers
+from careforce.scenario.schema import Demand
 from careforce.services.framework import framework_for
 from careforce.specification.demand_inputs import demand_model, draw_parameters
 from careforce.specification.population import read_population
@@ -84,11 +86,15 @@ def compute_demand(
     years: int | None = None,
     runs: int = DEFAULT_RUNS,
     seed: int = DEFAULT_SEED,
+    levers: Demand | None = None,
+    levers_source: Path | str | None = None,
 ) -> DemandOutcome:
     """The workforce the specification's services need over the horizon, central and ranges.
 
     `years` overrides the specification's years, `population_path` its population file; `runs`
-    is the number of drawn runs besides the central run 0.
+    is the number of drawn runs besides the central run 0. `levers` are a scenario's `[demand]`
+    levers (productivity, service shifts), drawn with the same seed; `levers_source` is the
+    scenario file named in their problems. No levers: the specification as it stands.
     """
     if runs < 0:
         raise UserError("--runs must be 0 (the central run only) or more")
@@ -107,7 +113,17 @@ def compute_demand(
         raise failed(misplaced, str(spec_path))
     model = demand_model(spec, population.area_codes, population.years, list(framework.tasks))
     draws = draw_parameters(spec, model, seed=seed, runs=np.arange(runs + 1))
-    result = compile_demand(model, population.people, draws)
+    drawn_levers = None
+    if levers is not None:
+        drawn_levers = demand_levers(
+            levers,
+            model,
+            seed=seed,
+            runs=draws.runs,
+            known_tasks=list(framework.tasks),
+            file=str(levers_source or "scenario"),
+        )
+    result = compile_demand(model, population.people, draws, levers=drawn_levers)
     summary = summarise_demand(
         result, task_domains, model.standard_hours_per_fte, domain_order=list(framework.domains)
     )

@@ -22,7 +22,7 @@ from rich.table import Table
 
 from careforce.allocation.engine import Allocation, allocate
 from careforce.allocation.problem import AllocationOptions, AllocationProblem
-from careforce.costing.pay import UNPAID_ROLES, pay_of_roles
+from careforce.costing.pay import UNPAID_ROLES
 from careforce.domain import UserError
 from careforce.results.gap_summary import GapSummary, summarise_gap
 from careforce.scenario.gap_inputs import (
@@ -37,6 +37,8 @@ from careforce.scenario.gap_inputs import (
     trained_delegation_hours,
 )
 from careforce.scenario.load import load_scenario
+from careforce.scenario.new_roles import framework_with_new_roles, pay_with_new_roles
+from careforce.scenario.schema import Scenario
 from careforce.services.demand import DemandOutcome, compute_demand
 from careforce.services.framework import framework_for
 from careforce.services.provenance import code_version
@@ -101,11 +103,13 @@ def _store_shares(
     settings: set[str],
     tasks: tuple[str, ...],
     delegable: np.ndarray,
+    like: dict[str, str] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """From the store's staff tables: each role's share of FTE in the settings `[g, l]`, and the
-    delegated hours the workers trained for each task can do `[l, t]`."""
+    """From the store's staff tables: each role's share of FTE in the settings `[g, l]` (a new
+    role's from the role it is like), and the delegated hours the workers trained for each task
+    can do `[l, t]`."""
     posts = snapshot.posts_with_people
-    share = deployment_share(posts, census, roles, areas, settings)
+    share = deployment_share(posts, census, roles, areas, settings, like)
     trained = trained_delegation_hours(
         posts, snapshot.training_records, census, tasks, roles, areas, delegable
     )
@@ -174,8 +178,13 @@ def compute_gap(
         years=supply.projection.years + 1,  # the demand's years count the base year
         runs=supply.runs,
         seed=supply.seed,
+        levers=loaded.scenario.demand,
+        levers_source=path,
     )
-    framework = framework_for(framework_file)
+    scenario = loaded.scenario
+    framework = framework_with_new_roles(
+        framework_for(framework_file), scenario.new_roles, source=str(path)
+    )
     result = demand.result
     model = supply.model
     missing = sorted(set(result.area_codes) - set(model.areas))
@@ -201,6 +210,7 @@ def compute_gap(
         settings_modelled,
         result.task_ids,
         delegable,
+        {r.id: r.like_role for r in scenario.new_roles},
     )
     hours = result.hours[chosen][..., [result.years.index(y) for y in common]]  # [r, t, l, y]
     fte = staff_by_area(supply.projection, chosen, roles, result.area_codes, common, years[0])
@@ -219,9 +229,11 @@ def compute_gap(
         hours=hours.transpose(0, 2, 3, 1),
         fte=fte,
         available_share=share,
-        pay=pay_of_roles(framework, roles),
+        pay=pay_with_new_roles(framework, roles, scenario.new_roles),
         settings=settings,
         delegation_hours=np.repeat(trained[:, None, :], len(common), axis=1),
+        delegation=scenario.delegation,
+        source=str(path),
     )
     allocation = allocate(problem, AllocationOptions(delegated_share_cap=delegated_share_cap))
     without = allocate(problem, AllocationOptions(delegation=False, runs=(0,)))
@@ -258,10 +270,11 @@ def compute_gap(
             if network_tasks
             else []
         ),
+        *lever_notes(scenario),
     )
     return GapOutcome(
         scenario=str(path),
-        name=loaded.scenario.name,
+        name=scenario.name,
         census_date=supply.census_date,
         seed=supply.seed,
         runs=tuple(int(r) for r in chosen),
@@ -278,6 +291,27 @@ def compute_gap(
         role_titles={r: framework.role(r).title for r in roles},
         available_share=share,
     )
+
+
+def lever_notes(scenario: Scenario) -> list[str]:
+    """The scenario's delegation levers and new roles in words, for the assumptions."""
+    notes = []
+    for change in scenario.delegation:
+        tasks = ", ".join(change.tasks) or "every delegable task"
+        start = "" if change.from_year is None else f" from {change.from_year}"
+        parts = [] if change.allowed else ["not delegated"]
+        if change.max_share is not None:
+            parts.append(f"at most {100 * change.max_share:g}% delegated")
+        if change.trained_per_year:
+            parts.append(f"{change.trained_per_year:g} more workers trained a year")
+        basis = change.source or change.basis
+        notes.append(f"delegation{start}, {tasks}: {'; '.join(parts) or 'no change'} ({basis})")
+    for role in scenario.new_roles:
+        notes.append(
+            f"new role {role.id} ({role.title}), like {role.like_role}: {len(role.tasks)} tasks "
+            f"of its own, {len(role.delegated_tasks)} by delegation ({role.source or role.basis})"
+        )
+    return notes
 
 
 def _fmt(value: float | None) -> str:

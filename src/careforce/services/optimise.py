@@ -20,17 +20,17 @@ from rich.table import Table
 
 from careforce.allocation.engine import allocate
 from careforce.allocation.problem import AllocationOptions
-from careforce.costing.pay import pay_of_roles
 from careforce.domain import UserError
 from careforce.optimise.plan import LEVERS, Plan, cheapest_plan
 from careforce.optimise.problem import PlanOptions, PlanProblem
 from careforce.scenario.gap_inputs import DELEGATED_HOURS_PER_WORKER
 from careforce.scenario.load import load_scenario
+from careforce.scenario.new_roles import framework_with_new_roles, pay_with_new_roles
 from careforce.scenario.plan_inputs import lever_assumptions, plan_problem, planned_model
 from careforce.scenario.supply_inputs import draw_supply_parameters
 from careforce.services.framework import framework_for
 from careforce.services.gap import GapOutcome, compute_gap, staff_by_area
-from careforce.services.rates import role_groups
+from careforce.services.supply import scenario_role_groups
 from careforce.supply.engine import ProcessNoise, project
 from careforce.supply.model import SupplyModel
 from careforce.supply.projection import Projection
@@ -168,16 +168,22 @@ def plan_for_gap(
     target = years[-1] if target_year is None else target_year
     if not years[0] < target <= years[-1]:
         raise UserError(f"--target-year {target}: choose a year from {years[1]} to {years[-1]}")
-    framework = framework_for(loaded.input_path(loaded.scenario.data.framework))
+    new_roles = loaded.scenario.new_roles
+    framework = framework_with_new_roles(
+        framework_for(loaded.input_path(loaded.scenario.data.framework)),
+        new_roles,
+        source=gap.scenario,
+    )
     problem = plan_problem(
         a,
         gap.available_share,
         gap.supply.model,
         gap.supply.projection,
-        pay_of_roles(framework, a.groups),
+        pay_with_new_roles(framework, a.groups, new_roles),
         {g: framework.role(g).registered for g in a.groups},
         gap.supply.programme_names,
         levers,
+        target_year=target,
     )
     options = PlanOptions(
         target_year=target,
@@ -247,9 +253,8 @@ def _project_planned(gap: GapOutcome, model: SupplyModel, runs: np.ndarray) -> P
             )
         }
     )
-    params = draw_supply_parameters(
-        supply.model, scenario, supply.rates, dict(role_groups().iter_rows()), runs=runs
-    )
+    groups = scenario_role_groups(scenario, gap.scenario)
+    params = draw_supply_parameters(supply.model, scenario, supply.rates, groups, runs=runs)
     noise = ProcessNoise.from_seed(supply.seed) if scenario.projection.process_noise else None
     backend = "numpy" if noise is not None else "numba"
     return project(model, params, supply.projection.years, backend=backend, process_noise=noise)

@@ -24,6 +24,8 @@ from careforce.domain import UserError
 from careforce.parallel import chunks_of, run_chunks
 from careforce.results.supply_summary import SupplySummary, summarise_supply
 from careforce.scenario.load import LoadedScenario, load_scenario
+from careforce.scenario.new_roles import groups_with_new_roles
+from careforce.scenario.schema import Scenario
 from careforce.scenario.statutory_inputs import (
     StatutoryInputs,
     project_statutory_roles,
@@ -159,6 +161,12 @@ def _project_chunk(
     return project(model, params.take(rows), years, backend=backend, process_noise=noise)
 
 
+def scenario_role_groups(scenario: Scenario, source: str = "scenario") -> dict[str, str]:
+    """Each role's staff group: the framework's roles and the scenario's new roles (each in its
+    `like_role`'s group, so a new role with no history takes that group's rates)."""
+    return groups_with_new_roles(dict(role_groups().iter_rows()), scenario.new_roles, source=source)
+
+
 def prepare(loaded: LoadedScenario) -> tuple[SupplyModel, SupplyRates, dict[str, str]]:
     """The model of a loaded scenario, the rates behind it and the role -> staff group map."""
     model, rates, groups, _ = _prepare(loaded)
@@ -183,10 +191,11 @@ def _prepare(
         history_years=scenario.rates.history_years,
         k=scenario.rates.shrinkage_strength,
     )
-    groups = dict(role_groups().iter_rows())
+    groups = scenario_role_groups(scenario, str(loaded.path))
     named = {p.role for p in scenario.programmes}
     named |= {p.from_role for p in scenario.programmes if p.from_role is not None}
     named |= {i.role for i in scenario.international_recruitment}
+    named |= {u.role for u in scenario.pay_uplifts if u.role is not None}
     named |= {r for s in scenario.statutory for r in s.eligible_roles or ()}
     unknown = sorted(named - set(groups))
     if unknown:

@@ -18,7 +18,8 @@ Every uncertain value is drawn here, once, for all runs, from its own named stre
     demand.<service>.trend.minutes_per_year          signed
 
 Names use the file's own labels where they have one (age band, level, area), so adding an entry
-leaves the streams of the others as they were.
+leaves the streams of the others as they were. A scenario's levers on demand draw from their own
+streams (`careforce.scenario.demand_levers`).
 """
 
 from __future__ import annotations

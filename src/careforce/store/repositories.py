@@ -1,4 +1,5 @@
-"""Repositories that write and look up: reference lists, staff records, the import log.
+"""Repositories that write and look up: reference lists, staff records, the import log, and
+the scenario runs with their results.
 
 Each works on the unit of work's connection and never commits: the unit of work decides.
 """
@@ -6,8 +7,10 @@ Each works on the unit of work's connection and never commits: the unit of work 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import polars as pl
 import sqlalchemy as sa
@@ -22,7 +25,9 @@ _IDENTIFIER_QUERY = "SELECT identifier_key, person_key FROM person_identifiers W
 
 # Apply order: parents before children, as the foreign keys require.
 APPLY_ORDER: tuple[sa.Table, ...] = tuple(
-    table for table in t.metadata.sorted_tables if table is not t.imports
+    table
+    for table in t.metadata.sorted_tables
+    if table is not t.imports and table not in t.RESULT_TABLES
 )
 _TABLES = {table.name: table for table in APPLY_ORDER}
 
@@ -194,6 +199,103 @@ class ImportRepository:
     def list(self) -> pl.DataFrame:
         """Every import, oldest first; `imported_at` in UTC."""
         return read_frame(self._connection, sa.select(*t.imports.columns).order_by(t.imports.c.id))
+
+
+RESULT_COLUMNS = tuple(c.name for c in t.scenario_result.columns if c.name not in ("id", "run_id"))
+RESULT_SCHEMA = pl.Schema(
+    {
+        "table_name": pl.String(),
+        "year": pl.Int64(),
+        "key": pl.String(),
+        "measure": pl.String(),
+        **{name: pl.Float64() for name in ("central", "q5", "q25", "q50", "q75", "q95")},
+    }
+)
+
+
+class ScenarioRunRepository:
+    """Scenario runs (what was run: the resolved scenario, code, seed, provenance) and their
+    results in long form (table, year, key, measure, central and quantiles)."""
+
+    def __init__(self, connection: sa.Connection) -> None:
+        self._connection = connection
+
+    def add(
+        self,
+        *,
+        name: str,
+        scenario_file: str,
+        scenario: Mapping[str, Any],
+        scenario_sha256: str,
+        code_version: str,
+        seed: int,
+        runs: int,
+        census_date: dt.date,
+        provenance: Mapping[str, Any],
+        results: pl.DataFrame,
+        created_at: dt.datetime | None = None,
+    ) -> int:
+        """Record a run and its results (columns `RESULT_COLUMNS`); returns the run's id."""
+        missing = sorted(set(RESULT_COLUMNS) - set(results.columns))
+        if missing:
+            raise ValueError(f"results lack the columns {missing}")
+        inserted = self._connection.execute(
+            sa.insert(t.scenario_run).values(
+                name=name,
+                scenario_file=scenario_file,
+                scenario_json=json.dumps(scenario, sort_keys=True, default=str),
+                scenario_sha256=scenario_sha256,
+                code_version=code_version,
+                seed=seed,
+                runs=runs,
+                census_date=census_date,
+                created_at=created_at or dt.datetime.now(dt.UTC),
+                provenance_json=json.dumps(provenance, sort_keys=True, default=str),
+            )
+        )
+        key = inserted.inserted_primary_key
+        if key is None:  # pragma: no cover - an insert of one row always reports its key
+            raise RuntimeError("the database gave no id for the scenario run")
+        run_id = int(key[0])
+        rows = [
+            {**row, "run_id": run_id}
+            for row in results.select(RESULT_COLUMNS).cast(RESULT_SCHEMA).iter_rows(named=True)
+        ]
+        if rows:
+            self._connection.execute(sa.insert(t.scenario_result), rows)
+        return run_id
+
+    def runs(self) -> pl.DataFrame:
+        """Every recorded run, oldest first (without the scenario content and provenance)."""
+        c = t.scenario_run.c
+        query = sa.select(
+            c.id, c.name, c.scenario_file, c.scenario_sha256, c.code_version, c.seed, c.runs,
+            c.census_date, c.created_at,
+        ).order_by(c.id)  # fmt: skip
+        return read_frame(self._connection, query)
+
+    def run(self, run_id: int) -> dict[str, Any] | None:
+        """One run's record with its scenario and provenance as read from JSON; None if absent."""
+        row = (
+            self._connection.execute(sa.select(t.scenario_run).where(t.scenario_run.c.id == run_id))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        out = dict(row)
+        out["scenario"] = json.loads(out.pop("scenario_json"))
+        out["provenance"] = json.loads(out.pop("provenance_json"))
+        return out
+
+    def results(self, run_id: int, table_name: str | None = None) -> pl.DataFrame:
+        """A run's results (one table's when named), in the order they were written."""
+        c = t.scenario_result.c
+        query = sa.select(*(c[name] for name in RESULT_COLUMNS)).where(c.run_id == run_id)
+        if table_name is not None:
+            query = query.where(c.table_name == table_name)
+        rows = self._connection.execute(query.order_by(c.id)).all()
+        return pl.DataFrame([tuple(row) for row in rows], schema=RESULT_SCHEMA, orient="row")
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[list[str]]:

@@ -178,3 +178,48 @@ STAFF_TABLES = (
     statutory_approvals,
     volunteers,
 )
+
+# A scenario run and the results its report shows, so that any figure can be traced to the
+# scenario content, code and seed behind it. Results are long: one row per table, year, key
+# (a competency domain, a lever, a staff group) and measure.
+scenario_run = sa.Table(
+    "scenario_run",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("scenario_file", sa.String(255), nullable=False),
+    sa.Column("scenario_json", sa.Text, nullable=False),
+    sa.Column("scenario_sha256", sa.String(64), nullable=False),
+    sa.Column("code_version", sa.String(64), nullable=False),
+    sa.Column("seed", sa.BigInteger, nullable=False),
+    sa.Column("runs", sa.Integer, nullable=False),
+    sa.Column("census_date", sa.Date, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("provenance_json", sa.Text, nullable=False),
+)
+
+scenario_result = sa.Table(
+    "scenario_result",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "run_id",
+        sa.Integer,
+        sa.ForeignKey("scenario_run.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("table_name", sa.String(64), nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("key", sa.String(200), nullable=False),
+    sa.Column("measure", sa.String(64), nullable=False),
+    sa.Column("central", sa.Float, nullable=True),
+    sa.Column("q5", sa.Float, nullable=True),
+    sa.Column("q25", sa.Float, nullable=True),
+    sa.Column("q50", sa.Float, nullable=True),
+    sa.Column("q75", sa.Float, nullable=True),
+    sa.Column("q95", sa.Float, nullable=True),
+)
+
+# Tables of model results, written by scenario runs rather than by imports.
+RESULT_TABLES = (scenario_run, scenario_result)

@@ -17,7 +17,12 @@ import sqlalchemy as sa
 
 from careforce.store.database import connection_errors
 from careforce.store.read import ReadRepository
-from careforce.store.repositories import ImportRepository, ReferenceRepository, StaffRepository
+from careforce.store.repositories import (
+    ImportRepository,
+    ReferenceRepository,
+    ScenarioRunRepository,
+    StaffRepository,
+)
 from careforce.store.upsert import ApplyResult
 
 __all__ = ["ApplyResult", "UnitOfWork"]
@@ -27,6 +32,7 @@ class UnitOfWork:
     reference: ReferenceRepository
     staff: StaffRepository
     imports: ImportRepository
+    scenarios: ScenarioRunRepository
     read: ReadRepository
 
     def __init__(self, engine: sa.Engine) -> None:
@@ -42,6 +48,7 @@ class UnitOfWork:
         self.reference = ReferenceRepository(connection)
         self.staff = StaffRepository(connection)
         self.imports = ImportRepository(connection)
+        self.scenarios = ScenarioRunRepository(connection)
         self.read = ReadRepository(connection)
         return self
 
