@@ -1,4 +1,5 @@
-"""The demo region's workforce figures under its fixed seed, rounded: the regression baseline.
+"""The demo region's workforce figures and its scenarios' headline numbers (gap, required and
+projected FTE, costs, the cheapest plan) under its fixed seed, rounded: the regression baseline.
 
 Regenerate only on purpose, and review the diff: `make golden`.
 """
@@ -53,7 +54,23 @@ def demo_figures() -> dict[str, Any]:
         "by_sector": _rounded(summary.by_sector, summary.by_sector.columns[0]),
         "by_staff_group": _rounded(summary.by_staff_group, summary.by_staff_group.columns[0]),
         "by_area": _rounded(summary.by_area, summary.by_area.columns[0]),
+        "scenarios": {name: _headline(h) for name, h in outcome.headlines.items()},
     }
+
+
+def _headline(figures: dict[str, Any]) -> dict[str, Any]:
+    """A scenario's headline numbers, rounded: FTE to 0.1, shares to 0.1%, money to GBP 1,000."""
+    out: dict[str, Any] = {}
+    for key, value in figures.items():
+        if not isinstance(value, float):
+            out[key] = value
+        elif key.endswith("_gbp"):
+            out[key] = round(value, -3)
+        elif key.startswith("probability"):
+            out[key] = round(value, 3)
+        else:
+            out[key] = round(value, 1)
+    return out
 
 
 if __name__ == "__main__":

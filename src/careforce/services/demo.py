@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from careforce.demo.generator import generate_region
+from careforce.results.comparison import PROJECTED_FTE, REQUIRED_FTE
 from careforce.services.compare import comparison_of
 from careforce.services.importing import import_file
 from careforce.services.methods import wisn_from_file
 from careforce.services.progress import steps
-from careforce.services.run import headline, publish
+from careforce.services.run import ScenarioRun, headline, publish
 from careforce.services.secret import ensure_secret
 from careforce.store.database import make_engine
 from careforce.store.migrate import upgrade
@@ -82,5 +83,17 @@ def run_demo(out: Path, *, seed: int, runs: int, progress: bool = True) -> DemoO
         files_imported=len(manifest.files),
         rows_imported=rows,
         scenarios=tuple(str(p.relative_to(out)) for p in scenarios),
-        headlines={r.name: headline(r.gap, r.costs) for r in outcome.runs},
+        headlines={r.name: _headline(r) for r in outcome.runs},
     )
+
+
+def _headline(run: ScenarioRun) -> dict[str, Any]:
+    """The figures the demo's regression baseline holds: the gap and costs, the required and
+    projected FTE in the last year (central run) and the cheapest plan's cost."""
+    measures = run.measures()
+    return {
+        **headline(run.gap, run.costs),
+        "required_fte_last_year": float(measures[REQUIRED_FTE][0, -1]),
+        "projected_fte_last_year": float(measures[PROJECTED_FTE][0, -1]),
+        "plan_cost_gbp": None if run.plan is None else float(run.plan.plan.total_cost.sum()),
+    }
