@@ -113,26 +113,32 @@ def test_no_demo_post_starts_before_the_person_is_sixteen(
     assert early == 0
 
 
+def _block(report: str, section: str, scenario: int) -> str:
+    """One scenario's block (`s1` the baseline) of a top-level section of the report."""
+    body = report[report.index(f'<section id="{section}"') :]
+    body = body[: body.index("</section>\n", body.index(f'id="s{scenario}-{section}-block"'))]
+    return body[body.index(f'id="s{scenario}-{section}-block"') :]
+
+
 def test_the_demo_report_shows_the_required_workforce_and_the_cmht_wisn(
     demo: tuple[Path, dict[str, object]],
 ) -> None:
     out, _ = demo
     report = (out / "report.html").read_text(encoding="utf-8")
-    assert '<a href="#demand">Required workforce</a>' in report
-    section = report[report.index('<section id="demand"') : report.index('<section id="training"')]
-    assert '<table id="demand-domain"' in section
+    assert '<a href="#need">Required and projected workforce</a>' in report
+    section = _block(report, "need", 1)
+    assert '<table id="s1-demand-domain"' in section
     assert "Personal care &amp; daily living" in section
-    assert "5–95% range of 200 runs" in section  # the demo's default --runs
     fan = section[section.index('<svg class="chart"') : section.index("</svg>")]
-    assert 'aria-labelledby="chart-demand-title chart-demand-desc"' in fan
+    assert 'aria-labelledby="s1-chart-demand-title s1-chart-demand-desc"' in fan
     assert "25–75% of runs" in fan
-    wisn = section[section.index('<table id="demand-wisn"') :]
+    wisn = section[section.index('<table id="s1-demand-wisn"') :]
     assert "community mental health team" in wisn
     ratio = re.search(r"WISN ratio of (\d\.\d\d): (shortage|balanced|surplus)", section)
     assert ratio is not None and 0.5 < float(ratio[1]) < 1.5
     assert f'<td class="num">{ratio[1]}</td>' in wisn
-    for name in ("services.yaml", "wisn_cmht.yaml", "framework.yaml", "population.csv"):
-        assert f"inputs/{name}</th>" in report  # listed with its hash among the input files
+    for name in ("services.yaml", "framework.yaml", "population.csv", "baseline.toml"):
+        assert f"{name}</th>" in report, name  # listed with its hash among the inputs
 
 
 def test_the_demo_report_projects_the_workforce_and_backtests_its_rates(
@@ -140,23 +146,42 @@ def test_the_demo_report_projects_the_workforce_and_backtests_its_rates(
 ) -> None:
     out, _ = demo
     report = (out / "report.html").read_text(encoding="utf-8")
-    assert '<a href="#supply">Projected workforce</a>' in report
-    section = report[report.index('<section id="supply"') : report.index('<section id="training"')]
-    assert report.index('<section id="demand"') < report.index('<section id="supply"')
-    assert "“Baseline” (baseline.toml)" in section
+    section = _block(report, "need", 1)
     assert "5–95% range of 200 runs" in section  # the demo's default --runs
     for table in ("supply-staff-group", "supply-area", "supply-retirements", "supply-joiners"):
-        assert f'<table id="{table}"' in section
-    fan = section[section.index('<svg class="chart"') :]
-    fan = fan[: fan.index("</svg>")]
-    assert 'aria-labelledby="chart-supply-title chart-supply-desc"' in fan
-    assert "25–75% of runs" in fan
+        assert f'<table id="s1-{table}"' in section
     assert "Registered nursing and midwifery" in section
-    backtest = section[section.index('<table id="supply-backtest"') :]
+    backtest = section[section.index('<table id="s1-supply-backtest"') :]
     backtest = backtest[: backtest.index("</table>")]
     for row in ("Leavers", "Joiners"):
         assert f'<th scope="row">{row}</th>' in backtest
     assert re.search(r'<td class="num">[-+]\d+\.\d%</td>', backtest)
-    assert "Published defaults alone" in backtest
-    assert "inputs/scenarios/baseline.toml</th>" in report  # listed with its hash
     assert "Pre-registration nursing (adult)" in section  # programmes by their scenario names
+
+
+def test_the_demo_runs_compares_and_stores_three_scenarios(
+    demo: tuple[Path, dict[str, object]],
+) -> None:
+    out, outcome = demo
+    names = ["Baseline", "Grow training", "Delegate and upskill"]
+    assert list(outcome["headlines"]) == names  # type: ignore[call-overload]
+    report = (out / "report.html").read_text(encoding="utf-8")
+    # Headline findings first, then the comparison of each alternative with the baseline.
+    assert report.index('<section id="headlines"') < report.index('<section id="workforce"')
+    comparison = report[report.index('<section id="comparison"') :]
+    comparison = comparison[: comparison.index("</section>")]
+    for name in names[1:]:
+        assert f"{name} minus Baseline" in comparison
+    assert '<section id="costs"' in report and '<section id="plan"' in report
+    workbook = out / "results.xlsx"
+    assert outcome["workbook"] == str(workbook) and workbook.stat().st_size > 0
+    with sqlite3.connect(out / "careforce.sqlite") as connection:
+        stored = [r[0] for r in connection.execute("SELECT name FROM scenario_run ORDER BY id")]
+        differences = connection.execute(
+            "SELECT COUNT(*) FROM scenario_result WHERE table_name = 'difference_from_baseline'"
+        ).fetchone()[0]
+    assert stored == names
+    assert differences > 0
+    # The alternatives extend the baseline and change only what they name.
+    grow = (out / "inputs" / "scenarios" / "grow_training.toml").read_text(encoding="utf-8")
+    assert 'extends = "baseline.toml"' in grow

@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from careforce.domain.errors import UserError
 from careforce.sampling import generator
@@ -65,12 +66,18 @@ def project(
     *,
     backend: str = "numpy",
     process_noise: ProcessNoise | None = None,
+    result_dtype: DTypeLike = np.float64,
 ) -> Projection:
     """Stocks and flows for each run of `params` over `years` yearly steps (year 0 the start).
 
     backend: "numpy" (the array path), "cupy" (the same on a GPU) or "numba" (the fused kernel,
     fastest on a CPU). With process noise every backend runs the numpy array path
     (`backend_used`); `Projection.backend` says which one ran.
+
+    result_dtype: float64, or float32 to keep the drawn runs' headcount and FTE by cell in half
+    the memory (they only feed quantiles). Every number is computed in float64 either way, and
+    the central run 0 is projected on its own and kept unrounded beside them
+    (`Projection.central_headcount_by_cell`); age bands, flows and the pipeline stay float64.
     """
     params.check(model)
     if not 0 <= years <= model.years:
@@ -78,19 +85,46 @@ def project(
             f"years must be 0 to {model.years}: the model's year-varying inputs have"
             f" {model.years} rows"
         )
+    dtype = np.dtype(result_dtype)
+    if dtype not in (np.dtype(np.float64), np.dtype(np.float32)):
+        raise ValueError(f"result_dtype must be float64 or float32, not {dtype}")
     used = backend_used(backend, process_noise)
     xp = array_namespace(used)  # refuses CuPy where it cannot run
-    if used == "numba":
-        return _project_numba(model, params, years)
-    return _project_arrays(xp, used, model, params, years, process_noise)
+
+    def fill(chunk: RunParameters, results: dict[str, np.ndarray]) -> None:
+        if used == "numba":
+            _project_numba(model, chunk, years, results)
+        else:
+            _project_arrays(xp, used, model, chunk, years, process_noise, results)
+
+    results = _empty_results(model, len(params), years, dtype)
+    if dtype == np.float64 or not len(params) or params.runs[0] != 0:
+        fill(params, results)
+        return _projection(model, params, results, used)
+    central = _empty_results(model, 1, years, np.dtype(np.float64))
+    fill(params.take(slice(0, 1)), central)
+    for name, array in central.items():
+        results[name][0] = array[0]
+    if len(params) > 1:  # written in place, after the central run's row
+        fill(params.take(slice(1, None)), {name: a[1:] for name, a in results.items()})
+    return _projection(
+        model,
+        params,
+        results,
+        used,
+        central_headcount_by_cell=central["headcount_by_cell"][0],
+        central_fte_by_cell=central["fte_by_cell"][0],
+    )
 
 
-def _empty_results(model: SupplyModel, runs: int, years: int) -> dict[str, np.ndarray]:
+def _empty_results(
+    model: SupplyModel, runs: int, years: int, dtype: np.dtype
+) -> dict[str, np.ndarray]:
     cells = len(model.cells[0])
     roles, programmes = len(model.roles), len(model.programmes)
     return {
-        "headcount_by_cell": np.zeros((runs, years + 1, cells)),
-        "fte_by_cell": np.zeros((runs, years + 1, cells)),
+        "headcount_by_cell": np.zeros((runs, years + 1, cells), dtype),
+        "fte_by_cell": np.zeros((runs, years + 1, cells), dtype),
         "headcount_by_age_band": np.zeros((runs, years + 1, roles, len(AGE_BANDS))),
         "flows": np.zeros((runs, years + 1, roles, len(FLOWS))),
         "students": np.zeros((runs, years + 1, programmes)),
@@ -100,7 +134,11 @@ def _empty_results(model: SupplyModel, runs: int, years: int) -> dict[str, np.nd
 
 
 def _projection(
-    model: SupplyModel, params: RunParameters, results: dict, backend: str
+    model: SupplyModel,
+    params: RunParameters,
+    results: dict,
+    backend: str,
+    **central: np.ndarray,
 ) -> Projection:
     role, area, sector = model.cells
     return Projection(
@@ -113,6 +151,7 @@ def _projection(
         cell_area=area,
         cell_sector=sector,
         backend=backend,
+        **central,
         **results,
     )
 
@@ -127,9 +166,9 @@ def _project_arrays(
     params: RunParameters,
     years: int,
     noise: ProcessNoise | None,
-) -> Projection:
+    results: dict[str, np.ndarray],
+) -> None:
     device = DeviceModel.of(xp, model)
-    results = _empty_results(model, len(params), years)
     block = 1 if noise else max(1, BLOCK_ELEMENTS[backend] // model.headcount.size)
     bands = xp.asarray(np.eye(len(AGE_BANDS))[age_band_of(model.ages)])
     cells = tuple(xp.asarray(index) for index in model.cells)
@@ -169,7 +208,6 @@ def _project_arrays(
             results["students"][rows, t + 1] = to_numpy(students.sum(axis=-1))
             results["intake"][rows, t + 1] = to_numpy(state.intake)
             results["completers"][rows, t + 1] = to_numpy(state.completers)
-    return _projection(model, params, results, backend)
 
 
 def _noise_draws(model: SupplyModel, noise: ProcessNoise, run: int) -> tuple[Any, Any]:
@@ -312,18 +350,19 @@ def _blocks(
     return block_start, np.r_[coupled, alone].astype(np.int64)
 
 
-def _project_numba(model: SupplyModel, params: RunParameters, years: int) -> Projection:
+def _project_numba(
+    model: SupplyModel, params: RunParameters, years: int, results: dict[str, np.ndarray]
+) -> None:
+    """The kernel writes each run's results straight into `results` (no copy afterwards)."""
     from numba import parallel_chunksize
 
     from careforce.supply.kernel import project_runs  # compiles (or loads the cache) on first use
 
     inputs = kernel_inputs(model)
-    results = _empty_results(model, len(params), years)
     # Small chunks of runs per thread, so that a core slowed by other work does not hold up the
     # rest at the end.
     with parallel_chunksize(KERNEL_RUNS_PER_CHUNK):
         _call_kernel(project_runs, years, inputs, params, results)
-    return _projection(model, params, results, "numba")
 
 
 def _call_kernel(

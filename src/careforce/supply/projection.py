@@ -53,6 +53,12 @@ class Projection:
                                                 those starting, those completing
     FTE is as reported: carried FTE times the year's participation lever. `backend` is the one
     that computed them ("numpy", "cupy", "numba"; "reference" for the test oracle).
+
+    The by-cell arrays are float64, or float32 when projected with `result_dtype=np.float32`
+    (half the memory and the writing time at national scale). Then the central run is also
+    kept in float64 in `central_headcount_by_cell` and `central_fte_by_cell` `[y, cell]`, and
+    `headcount()`, `fte()` and `central_by_cell` give it unrounded; the drawn runs, which only
+    feed quantiles, carry about seven significant digits.
     """
 
     roles: tuple[str, ...]
@@ -71,25 +77,39 @@ class Projection:
     intake: np.ndarray
     completers: np.ndarray
     backend: str = "numpy"
+    central_headcount_by_cell: np.ndarray | None = None
+    central_fte_by_cell: np.ndarray | None = None
 
     @property
     def years(self) -> int:
         """How many yearly steps were projected (the year axis has one more entry)."""
         return int(self.headcount_by_cell.shape[1]) - 1
 
-    def _dense(self, by_cell: np.ndarray) -> np.ndarray:
+    def _dense(self, by_cell: np.ndarray, central: np.ndarray | None) -> np.ndarray:
         shape = (*by_cell.shape[:2], len(self.roles), len(self.areas), len(self.sectors))
         dense = np.zeros(shape)
         dense[:, :, self.cell_role, self.cell_area, self.cell_sector] = by_cell
+        if central is not None:
+            dense[0][:, self.cell_role, self.cell_area, self.cell_sector] = central
         return dense
 
     def headcount(self) -> np.ndarray:
-        """Headcount `[r, y, g, l, c]` (a new array: large for national models)."""
-        return self._dense(self.headcount_by_cell)
+        """Headcount `[r, y, g, l, c]` in float64 (a new array: large for national models)."""
+        return self._dense(self.headcount_by_cell, self.central_headcount_by_cell)
 
     def fte(self) -> np.ndarray:
-        """FTE `[r, y, g, l, c]` (a new array: large for national models)."""
-        return self._dense(self.fte_by_cell)
+        """FTE `[r, y, g, l, c]` in float64 (a new array: large for national models)."""
+        return self._dense(self.fte_by_cell, self.central_fte_by_cell)
+
+    def central_by_cell(self) -> tuple[np.ndarray, np.ndarray]:
+        """Headcount and FTE `[y, cell]` of the first run as float64: the central run 0
+        unrounded whatever the results' precision; a chunk of drawn runs as stored."""
+        if self.central_headcount_by_cell is not None and self.central_fte_by_cell is not None:
+            return self.central_headcount_by_cell, self.central_fte_by_cell
+        return (
+            self.headcount_by_cell[0].astype(np.float64),
+            self.fte_by_cell[0].astype(np.float64),
+        )
 
     def flow(self, name: str) -> np.ndarray:
         """One flow `[r, y, g]` by its name in `FLOWS`."""
@@ -133,5 +153,7 @@ class Projection:
             cell_area=first.cell_area,
             cell_sector=first.cell_sector,
             backend=first.backend,
+            central_headcount_by_cell=first.central_headcount_by_cell,
+            central_fte_by_cell=first.central_fte_by_cell,
             **joined,
         )
