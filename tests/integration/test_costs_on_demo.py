@@ -81,8 +81,14 @@ def test_training_and_recruitment_follow_the_projection(
         else p.cost_per_place_year
         for p in loaded.scenario.programmes
     }
-    expected = projection.students[:, 1:] @ np.array([place[p] for p in projection.programmes])
+    # Everyone who studied in the year is costed: those still in training after it and those
+    # who completed in it.
+    studying = projection.students[:, 1:] + projection.completers[:, 1:]
+    expected = studying @ np.array([place[p] for p in projection.programmes])
     assert np.allclose(costs.by_run[..., LEVERS.index("training")], expected)
+    three_year = projection.programmes.index("nursing_adult")
+    intake = projection.intake[0, -1, three_year]
+    assert studying[0, -1, three_year] > 2.5 * intake  # three cohorts, less attrition
     recruits = projection.flow("international_joiners")[:, 1:]
     assert np.allclose(
         costs.by_run[..., LEVERS.index("international_recruitment")].sum(),

@@ -516,3 +516,18 @@ def test_the_workforce_report_still_renders(summary) -> None:
     ids = parse(html).sections
     assert ids[:2] == ["headlines", "workforce"] and ids[-1] == "provenance"
     assert 'table id="inputs"' in html
+
+
+def test_a_plan_that_needs_nothing_says_so_rather_than_pricing_it_at_zero() -> None:
+    from careforce.report.headlines import plan_headline
+
+    common = dict(feasible=True, first_year=2027, last_year=2036, drawn_runs=50)
+    assert plan_headline("Grow", total_cost=0.0, probability_met=0.8, **common) == (  # type: ignore[arg-type]
+        "Grow meets its target in the central run with no further action; it meets it in 80.0% "
+        "of 50 runs."
+    )
+    priced = plan_headline("Grow", total_cost=2_440_000.0, probability_met=None, **common)  # type: ignore[arg-type]
+    assert (
+        priced
+        == "The cheapest plan that meets Grow's target costs GBP 2.44 million over 2027–2036."
+    )

@@ -134,6 +134,13 @@ def plan_headline(
 ) -> str:
     """The cheapest plan's cost over its years and the chance it meets its target."""
     cost = f"GBP {millions(total_cost)} million over {first_year}–{last_year}"
+    if feasible and abs(total_cost) < 500:  # less than the figure's rounding shows
+        sentence = f"{name} meets its target in the central run with no further action"
+        if probability_met is not None:
+            return sentence + (
+                f"; it meets it in {fmt_percent(probability_met)} of {drawn_runs} runs."
+            )
+        return sentence + "."
     if feasible:
         sentence = f"The cheapest plan that meets {name}'s target costs {cost}"
     else:

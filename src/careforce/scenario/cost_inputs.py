@@ -176,7 +176,11 @@ def cost_inputs(
         roles=tuple(roles),
         fte=fte,
         annual_cost=np.array([pay[r].annual_cost_gbp for r in roles], dtype=np.float64),
-        students=np.asarray(projection.students[:, 1:], dtype=np.float64),
+        # Those studying during the year: the students left after its step and those who
+        # completed in it (a three-year course's steady state is three cohorts, not two).
+        students=np.asarray(
+            projection.students[:, 1:] + projection.completers[:, 1:], dtype=np.float64
+        ),
         cost_per_place_year=place_cost,
         recruits=np.asarray(projection.flow("international_joiners")[:, 1:], dtype=np.float64),
         cost_per_recruit=_recruit_costs(scenario, roles),
