@@ -45,7 +45,8 @@ class LoadedScenario:
         value = self.scenario.data.database
         if "://" in value:
             return value
-        return f"sqlite:///{self.input_path(value)}"
+        path = self.input_path(value)
+        return f"sqlite:///{path.resolve() if path is not None else value}"
 
 
 def _read(path: Path) -> dict[str, Any]:
