@@ -235,3 +235,33 @@ def test_a_new_role_naming_a_task_the_framework_lacks_names_its_place(demo_basel
     assert ("new_roles[0].like_role", "senior_hcsww") in {
         (p.column, p.value) for p in failed.value.problems
     }
+
+
+# --- fill rate by year --------------------------------------------------------------------------
+
+
+def test_a_fill_rate_named_for_a_year_sets_that_years_intake_only(demo_baseline: Path) -> None:
+    changed = extend(
+        demo_baseline,
+        "fill_by_year",
+        """
+[[programmes]]
+id = "nursing_adult"
+fill_rate_by_year = [{ year = 2029, value = 0.5 }]
+""",
+    )
+    base = project_scenario(demo_baseline, runs=0).projection
+    lower = project_scenario(changed, runs=0).projection
+    p = base.programmes.index("nursing_adult")
+    years = [2026 + t for t in range(base.years + 1)]
+    at = years.index(2029)
+    commissioned = load_scenario(demo_baseline).scenario.programmes[0]
+    assert commissioned.id == "nursing_adult"
+    assert lower.intake[0, at, p] == pytest.approx(commissioned.commissioned_places.central * 0.5)
+    others = [i for i in range(len(years)) if i != at]
+    assert_allclose(lower.intake[0, others, p], base.intake[0, others, p])
+    # Fewer starters in 2029 mean fewer completers three years on, and never more staff.
+    assert lower.completers[0, at + 2, p] < base.completers[0, at + 2, p]
+    assert (
+        lower.headcount_by_cell[0].sum(axis=1) <= base.headcount_by_cell[0].sum(axis=1) + 1e-9
+    ).all()

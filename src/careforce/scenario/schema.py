@@ -138,6 +138,11 @@ class Programme(Basis):
         description="Places in named years, replacing `commissioned_places` there.",
     )
     fill_rate: ShareValue = Field(description="Share of commissioned places filled.")
+    fill_rate_by_year: list[YearValue] = Field(
+        default_factory=list,
+        description="Fill rate in named years, replacing `fill_rate`'s central value there (a "
+        "run's drawn fill rate moves it in proportion).",
+    )
     placement_capacity: float | None = Field(
         default=None, ge=0, description="Most students who can start a year (placements)."
     )
@@ -176,6 +181,13 @@ class Programme(Basis):
         years = [v.year for v in self.commissioned_by_year]
         if len(years) != len(set(years)):
             raise ValueError("a year appears twice in commissioned_by_year")
+        fills = [v.year for v in self.fill_rate_by_year]
+        if len(fills) != len(set(fills)):
+            raise ValueError("a year appears twice in fill_rate_by_year")
+        if any(v.value > 1 for v in self.fill_rate_by_year):
+            raise ValueError("fill_rate_by_year: a fill rate is a share from 0 to 1")
+        if self.fill_rate_by_year and self.fill_rate.central <= 0:
+            raise ValueError("fill_rate_by_year needs a fill_rate above 0 to scale from")
         return self
 
 

@@ -218,8 +218,14 @@ def _spread(stock: np.ndarray, weights: Mapping[str, float], sectors: list[str])
 
 
 def _year_values(p: Programme, labels: list[int]) -> np.ndarray:
+    """Commissioned places by year. A fill rate named for a year enters as places scaled by its
+    ratio to the central fill rate: the intake (places x fill, then the placement limit) is then
+    that year's, and a run's drawn fill rate moves it in proportion."""
     by_year = {v.year: v.value for v in p.commissioned_by_year}
-    return np.array([by_year.get(year, p.commissioned_places.central) for year in labels])
+    fill = {v.year: v.value / p.fill_rate.central for v in p.fill_rate_by_year}
+    return np.array(
+        [by_year.get(year, p.commissioned_places.central) * fill.get(year, 1.0) for year in labels]
+    )
 
 
 def _net_of_pipeline(
