@@ -64,7 +64,8 @@ WORKBOOK_FILE = "results.xlsx"
 
 @dataclass(frozen=True, eq=False)
 class ScenarioRun:
-    """One scenario run end to end, and its row id once stored (None before)."""
+    """One scenario run end to end, the scenario as it was read, and its row id once stored
+    (None before)."""
 
     name: str
     path: Path
@@ -72,11 +73,8 @@ class ScenarioRun:
     plan: OptimiseOutcome | None
     costs: ScenarioCosts
     provenance: Provenance
+    loaded: LoadedScenario  # as read when the run began: what was run is what is reported
     stored_id: int | None = None
-
-    @property
-    def loaded(self) -> LoadedScenario:
-        return load_scenario(self.path)
 
     def measures(self) -> dict[str, np.ndarray]:
         """Per-run values `[r, y]` of each compared measure, row r being run r."""
@@ -239,6 +237,7 @@ def run_scenario(
         plan=optimised,
         costs=costs,
         provenance=_provenance(loaded, gap, plan),
+        loaded=loaded,
     )
 
 
